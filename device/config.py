@@ -1,0 +1,201 @@
+"""One typed, frozen configuration: defaults, then a TOML file, then ``OKO_*``, then flags.
+
+Every section is a frozen dataclass; field metadata carries the allowed range (``min``/``max``)
+or the allowed values (``choices``). Unknown keys and bad values raise :class:`ConfigError`
+with one sentence a facilitator can act on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from device.errors import ConfigError
+from recognition.pipeline import RecognitionSettings
+
+DEFAULT_CONFIG_PATH = Path("/etc/oko/oko.toml")
+ENV_PREFIX = "OKO_"
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    """``[camera]``: where frames come from and at what size."""
+
+    source: str = field(
+        default="auto", metadata={"doc": "auto, demo, picamera, webcam:N or file:PATH"}
+    )
+    width: int = field(default=640, metadata={"min": 160, "max": 4096, "doc": "frame width"})
+    height: int = field(default=480, metadata={"min": 120, "max": 3072, "doc": "frame height"})
+    fps: float = field(default=30.0, metadata={"min": 1.0, "max": 120.0, "doc": "frames/s"})
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    """``[session]``: when the session memory is wiped."""
+
+    idle_wipe_s: float = field(
+        default=20.0, metadata={"min": 1.0, "max": 3600.0, "doc": "wipe after nobody in view"}
+    )
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    """``[dashboard]``: where the kiosk page is served."""
+
+    host: str = field(default="127.0.0.1", metadata={"doc": "address to listen on"})
+    port: int = field(default=8080, metadata={"min": 1, "max": 65535, "doc": "TCP port"})
+    jpeg_quality: int = field(default=80, metadata={"min": 30, "max": 95, "doc": "stream quality"})
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration tree."""
+
+    camera: CameraConfig = CameraConfig()
+    recognition: RecognitionSettings = RecognitionSettings()
+    session: SessionConfig = SessionConfig()
+    dashboard: DashboardConfig = DashboardConfig()
+
+
+def load_config(
+    path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Build the configuration.
+
+    Args:
+        path: a TOML file; ``None`` reads :data:`DEFAULT_CONFIG_PATH` if it exists.
+        environ: environment to take ``OKO_SECTION__KEY`` values from (default ``os.environ``).
+        overrides: ``"section.key"`` → value from command-line flags; ``None`` values are
+            ignored.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a key or value is not allowed.
+    """
+    layers: dict[str, dict[str, Any]] = {}
+    if path is None and DEFAULT_CONFIG_PATH.is_file():
+        path = DEFAULT_CONFIG_PATH
+    if path is not None:
+        _merge(layers, _read_toml(Path(path)), origin=str(path))
+    _merge(layers, _from_env(os.environ if environ is None else environ), origin="environment")
+    flags: dict[str, dict[str, Any]] = {}
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            section, key = dotted.split(".", 1)
+            flags.setdefault(section, {})[key] = value
+    _merge(layers, flags, origin="command line")
+    return _build(layers)
+
+
+def describe(config: Config) -> str:
+    """Render ``config`` as TOML text (for ``--help`` epilogues and the doctor)."""
+    lines = []
+    for section in dataclasses.fields(config):
+        lines.append(f"[{section.name}]")
+        for item in dataclasses.fields(getattr(config, section.name)):
+            value = getattr(getattr(config, section.name), item.name)
+            text = f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(
+                value, bool) else repr(value)
+            lines.append(f"{item.name} = {text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist; check the --config path.") from None
+    except OSError as exc:
+        raise ConfigError(f"Config file {path} cannot be read ({exc.strerror}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, key = name[len(ENV_PREFIX):].lower().split("__", 1)
+        found.setdefault(section, {})[key] = value
+    return found
+
+
+def _merge(layers: dict[str, dict[str, Any]], new: Mapping[str, Any], *, origin: str) -> None:
+    sections = {f.name: f.type for f in dataclasses.fields(Config)}
+    for section, values in new.items():
+        if section not in sections:
+            raise ConfigError(
+                f"Unknown config section [{section}] in the {origin}; "
+                f"allowed sections are {', '.join(sections)}."
+            )
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"[{section}] in the {origin} must be a table of settings.")
+        allowed = {f.name for f in dataclasses.fields(getattr(Config(), section))}
+        for key, value in values.items():
+            if key not in allowed:
+                raise ConfigError(
+                    f"Unknown setting {section}.{key} in the {origin}; "
+                    f"[{section}] accepts {', '.join(sorted(allowed))}."
+                )
+            layers.setdefault(section, {})[key] = (value, origin)
+
+
+def _build(layers: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Config:
+    defaults = Config()
+    sections = {}
+    for section in dataclasses.fields(Config):
+        current = getattr(defaults, section.name)
+        values = {}
+        for item in dataclasses.fields(current):
+            if item.name in layers.get(section.name, {}):
+                raw, origin = layers[section.name][item.name]
+                values[item.name] = _coerce(f"{section.name}.{item.name}", item, raw, origin)
+        sections[section.name] = dataclasses.replace(current, **values)
+    return Config(**sections)
+
+
+def _coerce(name: str, item: dataclasses.Field, raw: Any, origin: str) -> Any:
+    kind = type(item.default)
+    try:
+        if kind is bool:
+            value = raw if isinstance(raw, bool) else _parse_bool(str(raw))
+        elif kind in (int, float) and isinstance(raw, bool):
+            raise ValueError
+        elif kind is int and isinstance(raw, float) and not raw.is_integer():
+            raise ValueError
+        else:
+            value = kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"Setting {name} = {raw!r} in the {origin} is not a valid {kind.__name__}."
+        ) from None
+    meta = item.metadata
+    if "choices" in meta and value not in meta["choices"]:
+        raise ConfigError(
+            f"Setting {name} = {raw!r} in the {origin} must be one of "
+            f"{', '.join(meta['choices'])}."
+        )
+    if "min" in meta and not meta["min"] <= value <= meta["max"]:
+        raise ConfigError(
+            f"Setting {name} = {raw!r} in the {origin} must be between "
+            f"{meta['min']} and {meta['max']}."
+        )
+    return value
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(text)

@@ -1,0 +1,283 @@
+"""The engine: a capture thread, an analysis thread, and the snapshot readers see.
+
+The capture thread keeps only the newest frame (older ones are overwritten, never queued), and
+encodes the annotated JPEG only while someone watches the stream. The analysis thread runs the
+recognition pipeline on the newest frame it has not seen, so when it is slower than the camera
+it drops frames instead of falling behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import cv2
+
+from device.camera import FrameSource
+from device.errors import CameraUnavailable
+from device.overlay import annotate
+from device.session import Session, SessionInfo
+from recognition.dossier import Profile, WipeReceipt
+from recognition.errors import OkoError
+from recognition.types import FaceObservation, Frame
+
+log = logging.getLogger(__name__)
+
+#: Encode JPEGs while a stream reader asked for one within this many seconds.
+_VIEWER_GRACE_S = 2.0
+#: Boxes older than this are not drawn: the face has probably moved on.
+_MAX_BOX_AGE_S = 1.0
+
+
+@dataclass(frozen=True)
+class Health:
+    """How the engine is doing: frame rates, analysis cost, camera state."""
+
+    fps: float
+    analysis_fps: float
+    analysis_ms: float
+    camera: str
+    camera_ok: bool
+    frames_dropped: int
+    uptime_s: float
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable view of everything the dashboard may show, taken at one moment."""
+
+    session: SessionInfo
+    visitors: tuple[Profile, ...]
+    faces: tuple[FaceObservation, ...]
+    health: Health
+    last_receipt: WipeReceipt | None
+
+
+class RateMeter:
+    """Events per second, smoothed over roughly the last ``window`` events."""
+
+    def __init__(self, window: int = 10):
+        self._alpha = 2.0 / (window + 1)
+        self._interval_s: float | None = None
+        self._last_s: float | None = None
+
+    def tick(self, now_s: float) -> None:
+        """Record one event at ``now_s``."""
+        if self._last_s is not None:
+            dt = now_s - self._last_s
+            self._interval_s = dt if self._interval_s is None else (
+                self._alpha * dt + (1 - self._alpha) * self._interval_s)
+        self._last_s = now_s
+
+    def rate(self, now_s: float) -> float:
+        """Current events per second; decays to 0 when events stop."""
+        if self._interval_s is None or self._last_s is None:
+            return 0.0
+        interval = max(self._interval_s, now_s - self._last_s)
+        return 1.0 / interval if interval > 0 else 0.0
+
+
+class Engine:
+    """Runs a source through the pipeline into the session, in two threads.
+
+    Args:
+        source: an opened frame source; the engine closes it on :meth:`stop`.
+        session: the session (dossier + pipeline) frames are analysed into.
+        jpeg_quality: quality of the annotated stream, 30–95.
+        clock: monotonic seconds; injectable for tests.
+    """
+
+    def __init__(
+        self,
+        source: FrameSource,
+        session: Session,
+        *,
+        jpeg_quality: int = 80,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.source = source
+        self.session = session
+        self.jpeg_quality = jpeg_quality
+        self._clock = clock
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # guards the session and the analysis results
+        self._frame_ready = threading.Condition()
+        self._jpeg_ready = threading.Condition()
+        self._latest: Frame | None = None
+        self._jpeg: tuple[int, bytes] | None = None
+        self._faces: tuple[FaceObservation, ...] = ()
+        self._faces_s = 0.0
+        self._viewer_s = float("-inf")
+        self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
+        self._analysis_ms = 0.0
+        self._dropped = 0
+        self._camera_ok = True
+        self._error: str | None = None
+        self._started_s = clock()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def running(self) -> bool:
+        """Whether both threads are alive and no fatal error occurred."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads) and not self._error
+
+    def start(self) -> None:
+        """Start the capture and analysis threads."""
+        self._started_s = self._clock()
+        self._threads = [
+            threading.Thread(target=self._capture_loop, name="oko-capture", daemon=True),
+            threading.Thread(target=self._analysis_loop, name="oko-analysis", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> WipeReceipt:
+        """Stop both threads, close the source and wipe the session; return the receipt."""
+        self._stop.set()
+        with self._frame_ready:
+            self._frame_ready.notify_all()
+        with self._jpeg_ready:
+            self._jpeg_ready.notify_all()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self.source.close()
+        receipt = self.wipe(reason="stop")
+        log.info("engine stopped")
+        return receipt
+
+    def wipe(self, *, reason: str = "command") -> WipeReceipt:
+        """Wipe the session now (and the frames held for display); return the receipt."""
+        with self._lock:
+            receipt = self.session.wipe(self._clock(), reason=reason)
+            self._faces = ()
+        with self._frame_ready:
+            self._latest = None
+        with self._jpeg_ready:
+            self._jpeg = None
+        return receipt
+
+    def snapshot(self) -> Snapshot:
+        """Everything the dashboard may show, as of now."""
+        now = self._clock()
+        with self._lock:
+            return Snapshot(
+                session=self.session.info(now),
+                visitors=self.session.dossier.profiles(),
+                faces=self._faces if now - self._faces_s <= _MAX_BOX_AGE_S else (),
+                health=Health(
+                    fps=self._capture_rate.rate(now),
+                    analysis_fps=self._analysis_rate.rate(now),
+                    analysis_ms=self._analysis_ms,
+                    camera=self.source.name,
+                    camera_ok=self._camera_ok,
+                    frames_dropped=self._dropped,
+                    uptime_s=now - self._started_s,
+                    error=self._error,
+                ),
+                last_receipt=self.session.last_receipt,
+            )
+
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
+        """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, bytes).
+
+        Calling this marks the stream as watched, which makes the capture thread encode.
+        Returns ``None`` on timeout or when the engine stops.
+        """
+        self._viewer_s = self._clock()
+        with self._jpeg_ready:
+            self._jpeg_ready.wait_for(
+                lambda: self._stop.is_set() or (self._jpeg is not None and self._jpeg[0] > after_seq),
+                timeout_s,
+            )
+            if self._stop.is_set() or self._jpeg is None or self._jpeg[0] <= after_seq:
+                return None
+            return self._jpeg
+
+    def _capture_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                frame = self.source.read()
+            except CameraUnavailable as exc:
+                self._camera_ok = False
+                log.warning("camera fault: %s; reconnecting", exc)
+                self._reconnect()
+                continue
+            except Exception:  # noqa: BLE001 - a decoder bug must not kill the exhibit
+                log.debug("capture failed", exc_info=True)
+                self._camera_ok = False
+                self._reconnect()
+                continue
+            self._camera_ok = True
+            self._capture_rate.tick(self._clock())
+            with self._frame_ready:
+                self._latest = frame
+                self._frame_ready.notify_all()
+            if self._clock() - self._viewer_s <= _VIEWER_GRACE_S:
+                self._publish_jpeg(frame)
+
+    def _reconnect(self) -> None:
+        delay_s = 0.5
+        while not self._stop.is_set():
+            self.source.close()
+            try:
+                self.source.open()
+                log.info("camera %s reconnected", self.source.name)
+                return
+            except CameraUnavailable:
+                self._stop.wait(delay_s)
+                delay_s = min(delay_s * 2, 5.0)
+
+    def _publish_jpeg(self, frame: Frame) -> None:
+        faces = self._faces if self._clock() - self._faces_s <= _MAX_BOX_AGE_S else ()
+        ok, data = cv2.imencode(
+            ".jpg", annotate(frame.image, faces), [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality]
+        )
+        if ok:
+            with self._jpeg_ready:
+                self._jpeg = (frame.seq if self._jpeg is None else self._jpeg[0] + 1, data.tobytes())
+                self._jpeg_ready.notify_all()
+
+    def _analysis_loop(self) -> None:
+        last_seq: int | None = None
+        while not self._stop.is_set():
+            with self._frame_ready:
+                self._frame_ready.wait_for(
+                    lambda: self._stop.is_set()
+                    or (self._latest is not None and self._latest.seq != last_seq),
+                    timeout=0.5,
+                )
+                frame = self._latest
+            if self._stop.is_set():
+                return
+            if frame is None or frame.seq == last_seq:
+                with self._lock:  # no frames: nobody is in view, the idle wipe still runs
+                    self.session.observe(self._clock(), 0)
+                continue
+            if last_seq is not None and frame.seq > last_seq + 1:
+                self._dropped += frame.seq - last_seq - 1
+            last_seq = frame.seq
+            self._analyse(frame)
+
+    def _analyse(self, frame: Frame) -> None:
+        started = self._clock()
+        try:
+            result = self.session.pipeline.process(frame)
+        except OkoError as exc:
+            self._error = str(exc)
+            log.error("analysis stopped: %s", exc)
+            self._stop.set()
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
+            log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
+            log.debug("analysis failure", exc_info=True)
+            return
+        with self._lock:
+            faces = self.session.dossier.record(result)
+            self.session.observe(self._clock(), len(faces))
+            self._faces, self._faces_s = faces, self._clock()
+            self._analysis_ms = (self._clock() - started) * 1000.0
+            self._analysis_rate.tick(self._clock())

@@ -1,0 +1,116 @@
+"""Value types that cross module boundaries: frames, boxes and what was seen in a frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle in pixels; ``right`` and ``bottom`` are exclusive."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return self.bottom - self.top
+
+    @property
+    def area(self) -> int:
+        """Area in square pixels (0 for an empty box)."""
+        return max(0, self.width) * max(0, self.height)
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """Centre point ``(x, y)`` in pixels."""
+        return ((self.left + self.right) / 2.0, (self.top + self.bottom) / 2.0)
+
+    def scaled(self, factor: float) -> Box:
+        """Return this box with every coordinate multiplied by ``factor`` and rounded."""
+        return Box(
+            round(self.left * factor),
+            round(self.top * factor),
+            round(self.right * factor),
+            round(self.bottom * factor),
+        )
+
+    def clipped(self, width: int, height: int) -> Box:
+        """Return this box cut to an image of ``width`` × ``height`` pixels."""
+        return Box(
+            min(max(self.left, 0), width),
+            min(max(self.top, 0), height),
+            min(max(self.right, 0), width),
+            min(max(self.bottom, 0), height),
+        )
+
+    def iou(self, other: Box) -> float:
+        """Intersection over union with ``other``, from 0.0 (disjoint) to 1.0 (identical)."""
+        inter = Box(
+            max(self.left, other.left),
+            max(self.top, other.top),
+            min(self.right, other.right),
+            min(self.bottom, other.bottom),
+        )
+        if inter.width <= 0 or inter.height <= 0:
+            return 0.0
+        union = self.area + other.area - inter.area
+        return inter.area / union if union else 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One camera frame.
+
+    ``image`` is the display picture (BGR, uint8, H×W×3). ``lores`` is an optional smaller
+    picture of the same instant for analysis (BGR), as a Raspberry Pi camera delivers it; when
+    absent, analysis downscales ``image``. ``captured_s`` is a monotonic time in seconds and
+    ``seq`` counts frames from the source, starting at 0.
+    """
+
+    image: np.ndarray
+    captured_s: float
+    seq: int
+    lores: np.ndarray | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` of the display picture in pixels."""
+        return (self.image.shape[1], self.image.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class FaceObservation:
+    """A face seen in one frame: where (display pixels), which track, and who it matched.
+
+    ``encoding`` (128 floats) is set only in the frame where the track was (re-)encoded; the
+    dossier consumes it and hands out observations without it. ``visitor_id`` is ``None``
+    until the track has been matched to a visitor.
+    """
+
+    box: Box
+    track_id: int
+    encoding: np.ndarray | None = None
+    visitor_id: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class FrameResult:
+    """Everything the pipeline found in one frame."""
+
+    seq: int
+    captured_s: float
+    frame_size: tuple[int, int]
+    faces: tuple[FaceObservation, ...] = ()
+    encoded_tracks: int = 0
+    timings_ms: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,70 @@
+"""Fakes of hardware APIs (not of Oko's code): a file-backed stand-in for picamera2."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from device.camera import DEMO_CLIP
+
+
+class _Request:
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self._arrays = arrays
+        self.released = False
+
+    def make_array(self, name: str) -> np.ndarray:
+        assert not self.released, "array taken from a released request"
+        return self._arrays[name]
+
+    def release(self) -> None:
+        self.released = True
+
+
+class FilePicamera2:
+    """The slice of ``picamera2.Picamera2`` Oko uses, replaying a video file.
+
+    Like the real camera it delivers ``main`` in RGB888 (B, G, R bytes) and ``lores`` as
+    YUV420 planes of shape (height × 3/2, width). ``fail_after`` raises RuntimeError after that
+    many captures, as a camera losing its cable would.
+    """
+
+    def __init__(self, path=DEMO_CLIP, *, fail_after: int | None = None):
+        self._cap = cv2.VideoCapture(str(path))
+        self.config: dict | None = None
+        self.started = self.closed = False
+        self.requests: list[_Request] = []
+        self._fail_after = fail_after
+
+    def create_video_configuration(self, main, lores=None, controls=None):
+        return {"main": main, "lores": lores, "controls": controls}
+
+    def configure(self, config) -> None:
+        assert config["main"]["format"] == "RGB888" and config["lores"]["format"] == "YUV420"
+        self.config = config
+
+    def start(self) -> None:
+        assert self.config is not None, "start() before configure()"
+        self.started = True
+
+    def capture_request(self) -> _Request:
+        if not self.started:
+            raise RuntimeError("camera not started")
+        if self._fail_after is not None and len(self.requests) >= self._fail_after:
+            raise RuntimeError("camera timed out")
+        ok, image = self._cap.read()
+        if not ok:
+            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, image = self._cap.read()
+        main = cv2.resize(image, self.config["main"]["size"])
+        lores = cv2.cvtColor(cv2.resize(image, self.config["lores"]["size"]), cv2.COLOR_BGR2YUV_I420)
+        request = _Request({"main": main, "lores": lores})
+        self.requests.append(request)
+        return request
+
+    def stop(self) -> None:
+        self.started = False
+
+    def close(self) -> None:
+        self.closed = True
+        self._cap.release()

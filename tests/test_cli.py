@@ -1,0 +1,74 @@
+"""The ``oko`` command: help, version, and one clear line for every kind of bad input."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from device import __version__
+from tests.conftest import REPO, free_port
+
+OKO = Path(sys.executable).with_name("oko")
+
+
+def oko(*args, env=None, timeout=60):
+    return subprocess.run(
+        [str(OKO), *args], cwd=REPO, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version_and_help():
+    assert oko("--version").stdout.strip() == f"oko {__version__}"
+    assert "run" in oko("--help").stdout
+    run_help = oko("run", "--help").stdout
+    for flag in ("--source", "--host", "--port", "--config"):
+        assert flag in run_help
+
+
+def assert_one_clear_line(result, *fragments):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("oko: ")]
+    assert len(errors) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0]
+
+
+def test_missing_video_file(tmp_path):
+    result = oko("run", "--source", f"file:{tmp_path}/gone.mp4", "--port", str(free_port()))
+    assert_one_clear_line(result, "gone.mp4 does not exist")
+
+
+def test_unknown_source():
+    assert_one_clear_line(oko("run", "--source", "usb"), "Unknown camera source 'usb'")
+
+
+def test_bad_config_value_from_environment():
+    result = oko("run", "--source", "demo", env={"OKO_SESSION__IDLE_WIPE_S": "soon"})
+    assert_one_clear_line(result, "session.idle_wipe_s", "not a valid float")
+
+
+def test_bad_config_file(tmp_path):
+    path = tmp_path / "oko.toml"
+    path.write_text("[camera]\nresolution = 4\n")
+    assert_one_clear_line(oko("run", "--config", str(path)), "Unknown setting camera.resolution")
+
+
+def test_port_in_use():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = oko("run", "--source", "demo", "--port", str(port))
+    assert_one_clear_line(result, f"127.0.0.1:{port}", "--port")
+
+
+@pytest.mark.parametrize("args", [["run", "--port", "abc"], ["fly"]])
+def test_bad_arguments_are_usage_errors(args):
+    result = oko(*args)
+    assert result.returncode == 2 and "usage: oko" in result.stderr
+    assert "Traceback" not in result.stderr

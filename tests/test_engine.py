@@ -1,0 +1,89 @@
+"""The engine over the demo clip: threads, snapshot, JPEG stream, wipe and stop."""
+
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from device.camera import DemoSource
+from device.engine import Engine, RateMeter
+from device.session import Session
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline, RecognitionSettings
+
+
+def start_engine(settings=RecognitionSettings()):
+    source = DemoSource()
+    source.open()
+    engine = Engine(source, Session(Dossier(), Pipeline(settings), idle_wipe_s=30.0))
+    engine.start()
+    return engine
+
+
+@pytest.fixture
+def engine():
+    engine = start_engine()
+    yield engine
+    engine.stop()
+
+
+def wait_for(predicate, timeout_s=30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_demo_faces_become_visitors_and_jpegs_flow(engine):
+    snap = wait_for(lambda: (s := engine.snapshot()).visitors and s)
+    assert snap.visitors[0].visitor_id == "V1"
+    assert engine.running and snap.health.camera == "demo" and snap.health.camera_ok
+    seq, data = engine.wait_jpeg(-1, timeout_s=5)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape == (360, 640, 3)
+    later = engine.wait_jpeg(seq, timeout_s=5)
+    assert later is not None and later[0] > seq
+    assert wait_for(lambda: engine.snapshot().health.fps > 15)
+
+
+def test_analysis_drops_frames_it_cannot_keep_up_with():
+    # Upsampling once makes detection ~4x slower (~150 ms a frame): far below 30 fps capture.
+    engine = start_engine(RecognitionSettings(upsample=1))
+    try:
+        wait_for(lambda: engine.snapshot().health.analysis_fps > 0)
+        time.sleep(2)
+        health = engine.snapshot().health
+    finally:
+        engine.stop()
+    assert health.frames_dropped > 10
+    assert health.analysis_fps < health.fps / 2
+    assert health.fps > 20  # capture is not held back by analysis
+
+
+def test_wipe_drops_visitors_frames_and_stream(engine):
+    wait_for(lambda: engine.snapshot().visitors)
+    receipt = engine.wipe(reason="test")
+    assert receipt.visitors >= 1 and receipt.encodings >= 1
+    snap = engine.snapshot()
+    assert snap.last_receipt is receipt and snap.session.number == 2
+
+
+def test_stop_wipes_and_ends_waiters(engine):
+    wait_for(lambda: engine.snapshot().visitors)
+    receipt = engine.stop()
+    assert receipt.visitors >= 1
+    assert not engine.running
+    assert engine.wait_jpeg(-1, timeout_s=0.5) is None
+    assert engine.snapshot().visitors == ()
+
+
+def test_rate_meter_measures_and_decays():
+    meter = RateMeter()
+    for i in range(20):
+        meter.tick(i * 0.1)
+    assert meter.rate(1.9) == pytest.approx(10.0)
+    assert meter.rate(11.9) == pytest.approx(0.1)

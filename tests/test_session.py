@@ -1,0 +1,42 @@
+"""The idle wipe: a session wiped after N seconds with nobody in view, with a receipt."""
+
+from device.session import Session
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline, RecognitionSettings
+from tests.conftest import frame_of
+
+
+def make_session(idle_wipe_s=10.0):
+    pipeline = Pipeline(RecognitionSettings(detect_width_px=640))
+    return Session(Dossier(), pipeline, idle_wipe_s=idle_wipe_s)
+
+
+def see(session, name, at_s, seq):
+    result = session.pipeline.process(frame_of(name, seq=seq, at_s=at_s, width=640))
+    faces = session.dossier.record(result)
+    return session.observe(at_s, len(faces))
+
+
+def test_wiped_after_idle_time_with_receipt_and_next_number():
+    session = make_session(idle_wipe_s=10.0)
+    assert see(session, "two_people.jpg", 0.0, 0) is None
+    assert session.info(0.0).active and session.info(4.0).wipe_in_s == 6.0
+    assert session.observe(9.9, 0) is None
+    receipt = session.observe(10.0, 0)
+    assert (receipt.visitors, receipt.encodings) == (2, 2)
+    assert session.number == 2 and not session.active
+    assert session.dossier.profiles() == () and session.pipeline.tracker.tracks == ()
+    assert session.last_receipt is receipt
+
+
+def test_a_face_in_view_postpones_the_wipe():
+    session = make_session(idle_wipe_s=10.0)
+    see(session, "obama.jpg", 0.0, 0)
+    see(session, "obama.jpg", 8.0, 1)
+    assert session.observe(15.0, 0) is None
+    assert session.observe(18.0, 0) is not None
+
+
+def test_empty_session_is_never_wiped():
+    session = make_session(idle_wipe_s=1.0)
+    assert session.observe(100.0, 0) is None and session.number == 1
