@@ -1,6 +1,7 @@
 """The JSON form of a snapshot, as served by ``GET /api/state``.
 
 The shape is a contract other parts rely on: keys are added, never renamed or removed.
+Boxes are ``[x, y, width, height]`` in display pixels, as in ``oko scan --json``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,48 @@ from recognition.types import Box
 
 
 def _box(box: Box | None) -> list[int] | None:
-    return None if box is None else [box.left, box.top, box.right, box.bottom]
+    return None if box is None else [box.left, box.top, box.width, box.height]
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _hit(hit: Any) -> dict[str, Any] | None:
+    if hit is None:
+        return None
+    return {"label": hit.label, "distance": round(hit.distance, 3),
+            "similarity": round(hit.similarity, 3)}
+
+
+def _cues(cues: Any) -> dict[str, Any] | None:
+    if cues is None:
+        return None
+    return {"looking_at_camera": cues.looking_at_camera, "eyes_closed": cues.eyes_closed,
+            "smiling": cues.smiling}
+
+
+def _visitor(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.visitor_id,
+        "first_seen_s": _round(p.first_seen_s),
+        "last_seen_s": _round(p.last_seen_s),
+        "sightings": p.sightings,
+        "seconds_in_view": _round(p.seconds_in_view),
+        "in_view": p.in_view,
+        "returning": p.returning,
+        "box": _box(p.box),
+        "trajectory": [[round(t, 1), round(x, 3), round(y, 3)] for t, x, y in p.trajectory],
+        "companions": [
+            {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together}
+            for c in p.companions
+        ],
+        "watchlist": _hit(p.watchlist),
+        "cues": _cues(p.cues),
+        "attention": _round(p.attention, 2),
+        "clothing": p.clothing,
+        "distance": _round(p.distance, 3),
+    }
 
 
 def state_json(snapshot: Any) -> dict[str, Any]:
@@ -28,20 +66,10 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "visitors": s.visitors,
             "wipe_in_s": _round(s.wipe_in_s),
         },
-        "visitors": [
-            {
-                "id": p.visitor_id,
-                "first_seen_s": _round(p.first_seen_s),
-                "last_seen_s": _round(p.last_seen_s),
-                "sightings": p.sightings,
-                "seconds_in_view": _round(p.seconds_in_view),
-                "in_view": p.in_view,
-                "box": _box(p.box),
-            }
-            for p in snapshot.visitors
-        ],
+        "visitors": [_visitor(p) for p in snapshot.visitors],
         "faces": [
-            {"track": f.track_id, "visitor_id": f.visitor_id, "box": _box(f.box)}
+            {"track": f.track_id, "visitor_id": f.visitor_id, "box": _box(f.box),
+             "watchlist": _hit(f.watchlist)}
             for f in snapshot.faces
         ],
         "plates": [],
@@ -55,10 +83,16 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "uptime_s": _round(h.uptime_s),
             "error": h.error,
         },
+        "recognition": {
+            "tolerance": snapshot.tolerance,
+            "watchlist_size": len(snapshot.watchlist),
+        },
         "last_wipe": None if r is None else {
             "visitors": r.visitors,
             "encodings": r.encodings,
             "sightings": r.sightings,
             "tracks": r.tracks,
+            "trajectory_points": r.trajectory_points,
+            "watchlist_hits": r.watchlist_hits,
         },
     }

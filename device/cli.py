@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import logging
 import signal
 import socket
@@ -15,12 +17,15 @@ from device import __version__
 from device.camera import SOURCE_HELP, open_source
 from device.config import Config, load_config
 from device.engine import Engine
-from device.errors import PortInUse
+from device.errors import ConfigError, PortInUse
+from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
+from device.scan import load_encoding, record_json, record_rows, scan
 from device.session import Session
 from recognition import faces
 from recognition.dossier import Dossier
 from recognition.errors import OkoError
 from recognition.pipeline import Pipeline
+from recognition.watchlist import Watchlist
 
 log = logging.getLogger("oko")
 
@@ -50,6 +55,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="TOML config file (default /etc/oko/oko.toml if it exists)",
     )
     run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    scan = commands.add_parser(
+        "scan",
+        help="run the recognition over photos or videos, as one session",
+        description="Run exactly the live pipeline and session logic over images, folders "
+        "(sorted) and video files, as one session in the order given.",
+    )
+    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image, video or folder")
+    scan.add_argument("--json", action="store_true", help="one JSON object per image/frame")
+    scan.add_argument("--every", type=_positive_int, default=1, metavar="N",
+                      help="analyse every Nth video frame (default 1)")
+    scan.add_argument("--tolerance", type=float, help="faceprint match tolerance (default 0.55)")
+    scan.add_argument("--watch", action="append", default=[], metavar="LABEL=PHOTO",
+                      help="enrol the face in PHOTO on the demo watchlist as LABEL (repeatable)")
+    scan.add_argument("--config", type=Path, help="TOML config file")
+    scan.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    evaluate = commands.add_parser(
+        "eval", help="measure recognition accuracy on labelled data",
+        description="Measure accuracy on labelled data.",
+    )
+    kinds = evaluate.add_subparsers(dest="kind", metavar="KIND", required=True)
+    faces_eval = kinds.add_parser(
+        "faces",
+        help="same-person decisions on a folder of labelled photos",
+        description="Report pairwise precision/recall, false-match rate, identification rate "
+        "and splits/merges over a tolerance sweep. DIR holds either manifest.csv (columns "
+        "file, people: names left to right separated by ';', '?' for an unnamed person) or "
+        "one sub-folder of photos per person.",
+    )
+    faces_eval.add_argument("folder", type=Path, metavar="DIR")
+    faces_eval.add_argument("--tolerance", type=float, help="tolerance to mark (default 0.55)")
+    faces_eval.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    faces_eval.add_argument("--config", type=Path, help="TOML config file")
+    faces_eval.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser
 
 
@@ -60,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return run(args)
+        if args.command == "scan":
+            return scan_command(args)
+        if args.command == "eval":
+            return eval_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -103,6 +147,63 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     return 0
+
+
+def scan_command(args: argparse.Namespace) -> int:
+    """``oko scan``: print what the pipeline finds in each image or video frame."""
+    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
+    # Stills can hold a crowd; encode every face of a photo, not two per frame.
+    settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
+    pipeline = Pipeline(settings)
+    watchlist = Watchlist()
+    for item in args.watch:
+        label, _, photo = item.partition("=")
+        if not label or not photo:
+            raise ConfigError(f"--watch {item!r} must look like LABEL=PHOTO.")
+        watchlist.enrol(label, load_encoding(Path(photo), settings))
+    dossier = Dossier(tolerance=settings.tolerance, watchlist=watchlist)
+    failed = 0
+    rows = []
+    for record in scan(args.paths, pipeline, dossier, every=args.every):
+        failed += record.error is not None
+        if args.json:
+            print(json.dumps(record_json(record)), flush=True)
+        elif record.error is not None:
+            print(f"oko: {record.source}: {record.error}", file=sys.stderr)
+        else:
+            rows.extend(record_rows(record))
+    if not args.json:
+        print(_table(("SOURCE", "FRAME", "VISITOR", "BOX", "DISTANCE", "WATCHLIST"), rows))
+        print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
+    watchlist.clear()
+    dossier.wipe(0.0)
+    return 1 if failed else 0
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    """``oko eval faces``: score session identities on a labelled folder."""
+    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
+    current = config.recognition.tolerance
+    sweep = tuple(sorted({*DEFAULT_SWEEP, current}))
+    result = evaluate(args.folder, Pipeline(config.recognition), sweep)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(result) | {"tolerance": current}))
+    else:
+        print(format_table(result, current))
+    return 0
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                     for r in [header, *rows])
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def build_engine(config: Config) -> Engine:

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 import cv2
+import numpy as np
 
 from device.camera import FrameSource
-from device.errors import CameraUnavailable
+from device.errors import CameraUnavailable, ConfigError
 from device.overlay import annotate
 from device.session import Session, SessionInfo
 from recognition.dossier import Profile, WipeReceipt
 from recognition.errors import OkoError
+from recognition.images import UnusableImage, as_bgr
+from recognition.pipeline import encode_largest_face
 from recognition.types import FaceObservation, Frame
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class Snapshot:
     faces: tuple[FaceObservation, ...]
     health: Health
     last_receipt: WipeReceipt | None
+    tolerance: float = 0.55
+    watchlist: tuple[str, ...] = ()
 
 
 class RateMeter:
@@ -146,6 +151,8 @@ class Engine:
             thread.join(timeout_s)
         self.source.close()
         receipt = self.wipe(reason="stop")
+        with self._lock:
+            self.session.dossier.watchlist.clear()  # consented entries last one run only
         log.info("engine stopped")
         return receipt
 
@@ -159,6 +166,35 @@ class Engine:
         with self._jpeg_ready:
             self._jpeg = None
         return receipt
+
+    def set_tolerance(self, tolerance: float) -> None:
+        """Move the matching tolerance live (0.2–0.9), to show false matches and misses."""
+        if not 0.2 <= tolerance <= 0.9:
+            raise ConfigError(f"Tolerance {tolerance} must be between 0.2 and 0.9.")
+        with self._lock:
+            self.session.dossier.set_tolerance(tolerance)
+
+    def enrol_visitor(self, label: str, visitor_id: str) -> bool:
+        """Put a visitor who consented on the demo watchlist as ``label``; False if unknown."""
+        with self._lock:
+            return self.session.dossier.enrol(label, visitor_id)
+
+    def enrol_photo(self, label: str, data: bytes) -> None:
+        """Put the largest face of an uploaded photo (JPEG/PNG bytes) on the watchlist.
+
+        Raises:
+            UnusableImage: the bytes are not a picture or show no face.
+        """
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        if image is None:
+            raise UnusableImage("The upload is not a JPEG or PNG picture.")
+        encoding = encode_largest_face(as_bgr(image), self.session.pipeline.settings)
+        image.fill(0)
+        if encoding is None:
+            raise UnusableImage("No face found in the photo; use one showing a face clearly.")
+        with self._lock:
+            self.session.dossier.watchlist.enrol(label, encoding)
+        encoding.fill(0.0)
 
     def snapshot(self) -> Snapshot:
         """Everything the dashboard may show, as of now."""
@@ -179,6 +215,8 @@ class Engine:
                     error=self._error,
                 ),
                 last_receipt=self.session.last_receipt,
+                tolerance=self.session.dossier.tolerance,
+                watchlist=self.session.dossier.watchlist.labels,
             )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:

@@ -1,22 +1,44 @@
-"""The session memory: every visitor the system has numbered and what it knows of them."""
+"""The session memory: every visitor the system has numbered and what it knows of them.
+
+Nothing here is logged: visitor records are biometric data derived from faces.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import permutations
 
+from recognition.cues import Cues
 from recognition.identities import IdentityIndex
 from recognition.types import Box, FaceObservation, FrameResult
+from recognition.watchlist import Watchlist, WatchlistHit
 
 #: Gaps between frames longer than this do not count as time in view (the camera stalled).
 _MAX_FRAME_GAP_S = 1.0
+#: Trajectory points are kept at most this often, and at most this many (two minutes).
+_TRAJECTORY_STEP_S = 0.5
+_TRAJECTORY_POINTS = 240
+
+
+@dataclass(frozen=True)
+class Companion:
+    """Another visitor seen in the same frames, and for how long (seconds, frames)."""
+
+    visitor_id: str
+    seconds_together: float
+    frames_together: int
 
 
 @dataclass(frozen=True)
 class Profile:
     """What the system knows about one visitor, at one moment.
 
-    Times are seconds since the session started.
+    Times are seconds since the session started. ``trajectory`` holds ``(t_s, x, y)`` with
+    the face centre as a fraction of the frame (0–1). ``attention`` is the share of analysed
+    frames in which the visitor looked at the camera. ``distance`` is the faceprint distance
+    of the latest match (``None`` right after the first sighting).
     """
 
     visitor_id: str
@@ -26,6 +48,14 @@ class Profile:
     seconds_in_view: float
     in_view: bool
     box: Box | None
+    returning: bool = False
+    trajectory: tuple[tuple[float, float, float], ...] = ()
+    companions: tuple[Companion, ...] = ()
+    watchlist: WatchlistHit | None = None
+    cues: Cues | None = None
+    attention: float | None = None
+    clothing: str | None = None
+    distance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -40,32 +70,52 @@ class WipeReceipt:
     encodings: int
     sightings: int
     tracks: int
+    trajectory_points: int = 0
+    watchlist_hits: int = 0
 
 
 @dataclass
 class _Visitor:
     first_seen_s: float
     last_seen_s: float
-    sightings: int = 1
+    sightings: int = 0
     seconds_in_view: float = 0.0
     box: Box | None = None
     in_view: bool = True
     tracks: set[int] = field(default_factory=set)
+    trajectory: list[tuple[float, float, float]] = field(default_factory=list)
+    together_s: Counter = field(default_factory=Counter)
+    together_frames: Counter = field(default_factory=Counter)
+    watchlist: WatchlistHit | None = None
+    cues: Cues | None = None
+    frames_with_cues: int = 0
+    frames_looking: int = 0
+    clothing: str | None = None
+    distance: float | None = None
 
 
 class Dossier:
     """Accumulates frame results into per-visitor records and derives their profiles.
 
     Args:
-        tolerance: faceprint distance up to which two faces are the same visitor.
+        tolerance: faceprint distance up to which two faces are the same visitor (and a face
+            matches a watchlist entry); change it live with :meth:`set_tolerance`.
+        watchlist: consented demo entries to check every new faceprint against. It belongs
+            to the event, not the session, so :meth:`wipe` leaves it alone.
     """
 
-    def __init__(self, *, tolerance: float = 0.5):
+    def __init__(self, *, tolerance: float = 0.55, watchlist: Watchlist | None = None):
         self.identities = IdentityIndex(tolerance=tolerance)
+        self.watchlist = watchlist if watchlist is not None else Watchlist()
         self._visitors: dict[str, _Visitor] = {}
         self._track_owner: dict[int, str] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
+
+    @property
+    def tolerance(self) -> float:
+        """The current matching tolerance."""
+        return self.identities.tolerance
 
     @property
     def started_s(self) -> float | None:
@@ -78,43 +128,55 @@ class Dossier:
         return len(self._visitors)
 
     def record(self, result: FrameResult) -> tuple[FaceObservation, ...]:
-        """Take in one frame's faces; return them labelled with visitor ids, encodings dropped.
+        """Take in one frame's faces; return them labelled, with encodings dropped.
 
-        A track is labelled once it has an encoding; until then its ``visitor_id`` is ``None``.
+        A face is labelled (``visitor_id``, ``distance``, ``watchlist``) once its track has
+        been matched; until then ``visitor_id`` is ``None``.
         """
         now_s = result.captured_s
         gap_s = 0.0 if self._last_frame_s is None else now_s - self._last_frame_s
+        counted_s = gap_s if 0.0 < gap_s <= _MAX_FRAME_GAP_S else 0.0
         self._last_frame_s = now_s
         if result.faces and self._started_s is None:
             self._started_s = now_s
-        seen: set[str] = set()
+        seen: dict[str, bool] = {}
         labelled = []
         for face in result.faces:
             visitor_id = self._identify(face, now_s)
-            if visitor_id is not None:
-                seen.add(visitor_id)
-                self._note_seen(visitor_id, face, now_s, gap_s)
-            labelled.append(dataclasses.replace(face, encoding=None, visitor_id=visitor_id))
+            if visitor_id is None:
+                labelled.append(dataclasses.replace(face, encoding=None))
+                continue
+            visitor = self._visitors[visitor_id]
+            seen[visitor_id] = visitor.in_view
+            self._note_seen(visitor, face, result, counted_s)
+            labelled.append(dataclasses.replace(
+                face, encoding=None, visitor_id=visitor_id, distance=visitor.distance,
+                watchlist=visitor.watchlist,
+            ))
+        for a, b in permutations(seen, 2):
+            if seen[a] and seen[b]:  # both were already in view: the gap was spent together
+                self._visitors[a].together_s[b] += counted_s
+            self._visitors[a].together_frames[b] += 1
         for visitor_id, visitor in self._visitors.items():
-            if visitor_id not in seen:
-                visitor.in_view = False
+            visitor.in_view = visitor_id in seen
         return tuple(labelled)
 
     def profiles(self) -> tuple[Profile, ...]:
         """Every visitor's profile, in the order they were first seen."""
         origin = self._started_s or 0.0
-        return tuple(
-            Profile(
-                visitor_id=vid,
-                first_seen_s=v.first_seen_s - origin,
-                last_seen_s=v.last_seen_s - origin,
-                sightings=v.sightings,
-                seconds_in_view=v.seconds_in_view,
-                in_view=v.in_view,
-                box=v.box,
-            )
-            for vid, v in self._visitors.items()
-        )
+        return tuple(self._profile(vid, v, origin) for vid, v in self._visitors.items())
+
+    def enrol(self, label: str, visitor_id: str) -> bool:
+        """Put ``visitor_id``'s faceprint on the watchlist as ``label`` (with their consent).
+
+        Returns ``False`` if there is no such visitor.
+        """
+        faceprint = self.identities.faceprint(visitor_id)
+        if faceprint is None:
+            return False
+        self.watchlist.enrol(label, faceprint)
+        faceprint.fill(0.0)  # enrol() keeps its own copy
+        return True
 
     def set_tolerance(self, tolerance: float) -> None:
         """Change the matching tolerance for faces matched from now on."""
@@ -122,14 +184,19 @@ class Dossier:
 
     def wipe(self, now_s: float) -> WipeReceipt:
         """Zero every faceprint, drop every record, and return what was deleted."""
+        visitors = self._visitors.values()
         receipt = WipeReceipt(
             wiped_at_s=now_s,
             visitors=len(self._visitors),
             encodings=self.identities.encoding_count,
-            sightings=sum(v.sightings for v in self._visitors.values()),
+            sightings=sum(v.sightings for v in visitors),
             tracks=len(self._track_owner),
+            trajectory_points=sum(len(v.trajectory) for v in visitors),
+            watchlist_hits=sum(v.watchlist is not None for v in visitors),
         )
         self.identities.wipe()
+        for visitor in visitors:
+            visitor.trajectory.clear()
         self._visitors.clear()
         self._track_owner.clear()
         self._started_s = None
@@ -143,18 +210,59 @@ class Dossier:
         previous = self._track_owner.get(face.track_id)
         self._track_owner[face.track_id] = match.visitor_id
         if match.is_new:
-            self._visitors[match.visitor_id] = _Visitor(now_s, now_s, sightings=0)
+            self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
         visitor = self._visitors[match.visitor_id]
+        visitor.distance = None if match.is_new else match.distance
+        hit = self.watchlist.match(face.encoding, self.identities.tolerance)
+        if hit is not None and (visitor.watchlist is None or hit.distance < visitor.watchlist.distance):
+            visitor.watchlist = hit
         if face.track_id not in visitor.tracks and previous != match.visitor_id:
             # A new track for this person means they (re)entered the view: one more sighting.
             visitor.sightings += 1
         visitor.tracks.add(face.track_id)
         return match.visitor_id
 
-    def _note_seen(self, visitor_id: str, face: FaceObservation, now_s: float, gap_s: float) -> None:
-        visitor = self._visitors[visitor_id]
-        if visitor.in_view and 0.0 < gap_s <= _MAX_FRAME_GAP_S:
-            visitor.seconds_in_view += gap_s
+    def _note_seen(
+        self, visitor: _Visitor, face: FaceObservation, result: FrameResult, counted_s: float
+    ) -> None:
+        now_s = result.captured_s
+        if visitor.in_view:
+            visitor.seconds_in_view += counted_s
         visitor.last_seen_s = now_s
         visitor.box = face.box
-        visitor.in_view = True
+        if face.clothing is not None:
+            visitor.clothing = face.clothing
+        if face.cues is not None:
+            visitor.cues = face.cues
+            visitor.frames_with_cues += 1
+            visitor.frames_looking += face.cues.looking_at_camera
+        width, height = result.frame_size
+        if not visitor.trajectory or now_s - visitor.trajectory[-1][0] >= _TRAJECTORY_STEP_S:
+            cx, cy = face.box.center
+            visitor.trajectory.append((now_s, cx / max(width, 1), cy / max(height, 1)))
+            del visitor.trajectory[:-_TRAJECTORY_POINTS]
+
+    @staticmethod
+    def _profile(visitor_id: str, v: _Visitor, origin: float) -> Profile:
+        companions = sorted(
+            (Companion(other, v.together_s[other], frames)
+             for other, frames in v.together_frames.items()),
+            key=lambda c: (-c.frames_together, c.visitor_id),
+        )
+        return Profile(
+            visitor_id=visitor_id,
+            first_seen_s=v.first_seen_s - origin,
+            last_seen_s=v.last_seen_s - origin,
+            sightings=v.sightings,
+            seconds_in_view=v.seconds_in_view,
+            in_view=v.in_view,
+            box=v.box,
+            returning=v.sightings > 1,
+            trajectory=tuple((t - origin, x, y) for t, x, y in v.trajectory),
+            companions=tuple(companions),
+            watchlist=v.watchlist,
+            cues=v.cues,
+            attention=v.frames_looking / v.frames_with_cues if v.frames_with_cues else None,
+            clothing=v.clothing,
+            distance=v.distance,
+        )

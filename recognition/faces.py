@@ -97,3 +97,13 @@ def face_distances(known: np.ndarray, encoding: np.ndarray) -> np.ndarray:
     if len(known) == 0:
         return np.empty(0)
     return np.linalg.norm(known - encoding, axis=1)
+
+
+def find_landmarks(rgb: np.ndarray, boxes: Sequence[Box]) -> list[dict[str, list[tuple[int, int]]]]:
+    """dlib's 68 face landmarks for each box, grouped by feature (``chin``, ``left_eye``, …).
+
+    About a millisecond per face; see :mod:`recognition.cues` for what they reveal.
+    """
+    if not boxes:
+        return []
+    return models().face_landmarks(rgb, [_to_css(b) for b in boxes], model="large")

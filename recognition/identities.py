@@ -72,6 +72,11 @@ class IdentityIndex:
         self._store(visitor_id, encoding)
         return Match(visitor_id, distance, is_new)
 
+    def faceprint(self, visitor_id: str) -> np.ndarray | None:
+        """The mean of ``visitor_id``'s stored encodings (a new array), or ``None``."""
+        rows = [i for i, owner in enumerate(self._owners) if owner == visitor_id]
+        return self._buf[rows].mean(axis=0) if rows else None
+
     def wipe(self) -> int:
         """Overwrite every stored encoding with zeros, drop them, and return how many there were."""
         count = len(self._owners)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from recognition.cues import Cues
+    from recognition.watchlist import WatchlistHit
 
 
 @dataclass(frozen=True)
@@ -93,15 +98,21 @@ class Frame:
 class FaceObservation:
     """A face seen in one frame: where (display pixels), which track, and who it matched.
 
-    ``encoding`` (128 floats) is set only in the frame where the track was (re-)encoded; the
-    dossier consumes it and hands out observations without it. ``visitor_id`` is ``None``
-    until the track has been matched to a visitor.
+    ``encoding`` (128 floats, the track's samples combined) is set only in frames where the
+    track was (re-)encoded; the dossier consumes it and hands out observations without it.
+    ``cues`` come from this frame's landmarks, ``clothing`` is named when the track is encoded.
+    The dossier fills ``visitor_id`` (``None`` until matched), ``distance`` (faceprint
+    distance of the match, ``None`` for a new visitor) and ``watchlist``.
     """
 
     box: Box
     track_id: int
     encoding: np.ndarray | None = None
+    cues: Cues | None = None
+    clothing: str | None = None
     visitor_id: str | None = None
+    distance: float | None = None
+    watchlist: WatchlistHit | None = None
 
 
 @dataclass(frozen=True, eq=False)

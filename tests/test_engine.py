@@ -87,3 +87,26 @@ def test_rate_meter_measures_and_decays():
         meter.tick(i * 0.1)
     assert meter.rate(1.9) == pytest.approx(10.0)
     assert meter.rate(11.9) == pytest.approx(0.1)
+
+
+def test_watchlist_enrolment_and_live_tolerance(engine):
+    from device.errors import ConfigError
+    from recognition.images import UnusableImage
+    from tests.conftest import FACES
+
+    engine.enrol_photo("Volunteer", (FACES / "obama.jpg").read_bytes())
+    assert engine.snapshot().watchlist == ("Volunteer",)
+    with pytest.raises(UnusableImage, match="not a JPEG or PNG"):
+        engine.enrol_photo("x", b"garbage")
+    blank = cv2.imencode(".png", np.zeros((50, 50, 3), np.uint8))[1].tobytes()
+    with pytest.raises(UnusableImage, match="No face"):
+        engine.enrol_photo("x", blank)
+    visitor = wait_for(lambda: engine.snapshot().visitors)[0].visitor_id
+    assert engine.enrol_visitor("Agreed on camera", visitor)
+    assert not engine.enrol_visitor("Nobody", "V99")
+    engine.set_tolerance(0.4)
+    assert engine.snapshot().tolerance == 0.4
+    with pytest.raises(ConfigError):
+        engine.set_tolerance(1.5)
+    engine.stop()
+    assert engine.snapshot().watchlist == ()  # consented entries last one run only

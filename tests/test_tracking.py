@@ -1,5 +1,7 @@
 """Tracking: stable ids while a face moves, new ids after it is gone, encoding schedule."""
 
+import numpy as np
+
 from recognition.tracking import Tracker
 from recognition.types import Box
 
@@ -20,17 +22,37 @@ def test_track_expires_after_max_age():
     assert a.track_id == b.track_id != c.track_id
 
 
-def test_encoding_is_due_once_then_after_refresh():
-    tracker = Tracker(refresh_s=3.0)
+def test_new_track_is_confirmed_quickly_then_refreshed_slowly():
+    tracker = Tracker(refresh_s=3.0, confirm_interval_s=0.3)
     (track,) = tracker.update([Box(0, 0, 100, 100)], 0.0)
-    assert tracker.needs_encoding(track, 0.0)
-    track.encoded_s = 0.0
-    assert not tracker.needs_encoding(track, 2.9)
-    assert tracker.needs_encoding(track, 3.0)
+    due = []
+    for step in range(1, 41):  # 4 s in steps of 0.1 s
+        now = step / 10
+        if tracker.needs_encoding(track, now):
+            due.append(now)
+            track.add_sample(np.full(128, now), now)
+    assert tracker.needs_encoding(Tracker().update([Box(0, 0, 9, 9)], 0.0)[0], 0.0)
+    assert due == [0.1, 0.4, 0.7, 3.7]
+    # Five samples at most; the mean is the combined faceprint.
+    assert len(track.samples) == 4
 
 
-def test_reset_forgets_tracks():
+def test_combined_faceprint_is_the_mean_and_old_samples_are_zeroed():
     tracker = Tracker()
-    tracker.update([Box(0, 0, 10, 10)], 0.0)
+    (track,) = tracker.update([Box(0, 0, 100, 100)], 0.0)
+    first = np.full(128, 1.0)
+    track.add_sample(first, 0.0)
+    for value in (2.0, 3.0, 4.0, 5.0):
+        combined = track.add_sample(np.full(128, value), value)
+    assert combined[0] == 3.0
+    combined = track.add_sample(np.full(128, 6.0), 6.0)
+    assert combined[0] == 4.0 and not first.any()
+
+
+def test_reset_zeroes_and_forgets_tracks():
+    tracker = Tracker()
+    (track,) = tracker.update([Box(0, 0, 10, 10)], 0.0)
+    sample = np.ones(128)
+    track.add_sample(sample, 0.0)
     tracker.reset()
-    assert tracker.tracks == ()
+    assert tracker.tracks == () and not sample.any()

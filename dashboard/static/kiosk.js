@@ -21,7 +21,26 @@ function renderVisitor(v) {
   const times = v.sightings === 1 ? "once" : `${v.sightings} times`;
   item.append(el("p", "", `Seen ${times}, ${seconds(v.seconds_in_view)} in view in total.`));
   item.append(el("p", "", `First seen at ${seconds(v.first_seen_s)}, last at ${seconds(v.last_seen_s)} into the session.`));
-  if (v.sightings > 1) item.append(el("p", "", "Recognised again when they came back."));
+  if (v.returning) item.append(el("p", "", "Recognised again when they came back."));
+  if (v.clothing) item.append(el("p", "", `Wearing ${v.clothing}.`));
+  if (v.cues) {
+    const cues = [];
+    if (v.cues.looking_at_camera) cues.push("looking at the camera");
+    if (v.cues.smiling) cues.push("smiling");
+    if (v.cues.eyes_closed) cues.push("eyes closed");
+    if (cues.length) item.append(el("p", "", `Right now: ${cues.join(", ")}.`));
+  }
+  if (v.attention !== null && v.attention !== undefined) {
+    item.append(el("p", "", `Looked at the camera ${Math.round(v.attention * 100)}% of the time.`));
+  }
+  if (v.companions.length) {
+    const names = v.companions.map((c) => `Visitor ${c.id}`).join(", ");
+    item.append(el("p", "", `Seen together with ${names}.`));
+  }
+  if (v.watchlist) {
+    item.append(el("p", "hit",
+      `Watchlist match: ${v.watchlist.label} (similarity ${Math.round(v.watchlist.similarity * 100)}%).`));
+  }
   return item;
 }
 

@@ -1,0 +1,172 @@
+"""``oko scan``: the live pipeline and session logic over photos and video files.
+
+All inputs are one session, in the order given (directories sorted). Stills are spaced
+:data:`STILL_GAP_S` apart so each is a separate encounter, as if the person walked past
+another camera; video frames keep their own timing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import cv2
+import numpy as np
+
+from recognition.dossier import Dossier
+from recognition.images import UnusableImage, as_bgr
+from recognition.pipeline import Pipeline, RecognitionSettings, encode_largest_face
+from recognition.types import FaceObservation, Frame
+
+log = logging.getLogger(__name__)
+
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"}
+#: Seconds between stills: longer than a track lives, shorter than any idle wipe.
+STILL_GAP_S = 5.0
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """The faces found in one image or video frame, or why it could not be read."""
+
+    source: str
+    frame: int
+    faces: tuple[FaceObservation, ...] = ()
+    error: str | None = None
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named by ``paths``: files as given, directories as their files, sorted, recursive."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            files.append(path)
+    return files
+
+
+def read_frames(path: Path, every: int, start_s: float) -> Iterator[tuple[int, Frame | str]]:
+    """Yield ``(frame number, Frame)`` for an image or every ``every``-th video frame.
+
+    Frame times start at ``start_s``. An unreadable file yields ``(0, error message)``.
+    """
+    if not path.exists():
+        yield 0, "file does not exist"
+        return
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        cap = cv2.VideoCapture(str(path))
+        fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+        index = 0
+        delivered = False
+        try:
+            while True:
+                ok, image = cap.read()
+                if not ok:
+                    break
+                if index % every == 0:
+                    delivered = True
+                    yield index, Frame(image=image, captured_s=start_s + index / fps, seq=index)
+                index += 1
+        finally:
+            cap.release()
+        if not delivered:
+            yield 0, "cannot decode this video"
+        return
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        yield 0, "not an image or video this tool can read"
+        return
+    try:
+        yield 0, Frame(image=as_bgr(image), captured_s=start_s, seq=0)
+    except UnusableImage as exc:
+        yield 0, str(exc)
+
+
+def scan(
+    paths: Sequence[Path], pipeline: Pipeline, dossier: Dossier, *, every: int = 1
+) -> Iterator[ScanRecord]:
+    """Run every image and every ``every``-th video frame through the pipeline and dossier.
+
+    Yields one :class:`ScanRecord` per image or analysed frame, in order; unreadable files
+    give a record with ``error`` set, and scanning carries on.
+    """
+    clock_s = 0.0
+    for path in expand(paths):
+        last_s = clock_s
+        for number, frame in read_frames(path, every, clock_s):
+            if isinstance(frame, str):
+                log.debug("skipped an input: %s", frame)
+                yield ScanRecord(str(path), number, error=frame)
+                continue
+            last_s = frame.captured_s
+            try:
+                faces = dossier.record(pipeline.process(frame))
+            except Exception as exc:  # noqa: BLE001 - one bad picture must not end the scan
+                log.debug("analysis failed", exc_info=True)
+                yield ScanRecord(str(path), number, error=f"analysis failed ({type(exc).__name__})")
+                continue
+            yield ScanRecord(str(path), number, faces)
+        clock_s = last_s + STILL_GAP_S
+
+
+def record_json(record: ScanRecord) -> dict:
+    """The ``oko scan --json`` object for one record (a contract: keys are only added)."""
+    if record.error is not None:
+        return {"source": record.source, "frame": record.frame, "error": record.error}
+    return {
+        "source": record.source,
+        "frame": record.frame,
+        "faces": [
+            {
+                "box": [f.box.left, f.box.top, f.box.width, f.box.height],
+                "visitor": f.visitor_id,
+                "distance": None if f.distance is None else round(f.distance, 3),
+                "watchlist": None if f.watchlist is None else {
+                    "label": f.watchlist.label,
+                    "distance": round(f.watchlist.distance, 3),
+                    "similarity": round(f.watchlist.similarity, 3),
+                },
+                "looking_at_camera": None if f.cues is None else f.cues.looking_at_camera,
+                "smiling": None if f.cues is None else f.cues.smiling,
+                "eyes_closed": None if f.cues is None else f.cues.eyes_closed,
+                "clothing": f.clothing,
+            }
+            for f in record.faces
+        ],
+        "plates": [],
+    }
+
+
+def record_rows(record: ScanRecord) -> list[tuple[str, ...]]:
+    """Table rows (source, frame, visitor, box, distance, watchlist) for one readable record."""
+    if not record.faces:
+        return [(record.source, str(record.frame), "-", "no face", "", "")]
+    return [
+        (
+            record.source,
+            str(record.frame),
+            f.visitor_id or "?",
+            f"{f.box.left},{f.box.top} {f.box.width}x{f.box.height}",
+            "new" if f.distance is None else f"{f.distance:.2f}",
+            "" if f.watchlist is None else f"{f.watchlist.label} ({f.watchlist.distance:.2f})",
+        )
+        for f in record.faces
+    ]
+
+
+def load_encoding(path: Path, settings: RecognitionSettings) -> np.ndarray:
+    """The faceprint of the largest face in the photo at ``path`` (for watchlist enrolment).
+
+    Raises:
+        UnusableImage: the file is unreadable or shows no face.
+    """
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise UnusableImage(f"{path} is not an image this tool can read.")
+    encoding = encode_largest_face(as_bgr(image), settings)
+    if encoding is None:
+        raise UnusableImage(f"No face found in {path}; use a photo showing one face clearly.")
+    return encoding
