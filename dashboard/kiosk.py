@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, render_template
@@ -11,6 +13,7 @@ from dashboard.state import state_json
 kiosk = Blueprint("kiosk", __name__)
 
 _BOUNDARY = "frame"
+_EVENT_INTERVAL_S = 1.0
 
 
 def _engine():
@@ -27,6 +30,20 @@ def page() -> str:
 def state() -> Response:
     """The current snapshot as JSON (session, visitors, faces, plates, health)."""
     return jsonify(state_json(_engine().snapshot()))
+
+
+@kiosk.get("/events")
+def events() -> Response:
+    """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
+    engine = _engine()
+
+    def stream() -> Iterator[str]:
+        yield "retry: 2000\n\n"
+        while engine.running:
+            yield f"data: {json.dumps(state_json(engine.snapshot()))}\n\n"
+            time.sleep(_EVENT_INTERVAL_S)
+
+    return Response(stream(), mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
 
 @kiosk.get("/healthz")

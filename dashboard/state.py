@@ -65,6 +65,10 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "active": s.active,
             "visitors": s.visitors,
             "wipe_in_s": _round(s.wipe_in_s),
+            "mode": s.mode,
+            "recording": snapshot.recording,
+            "paused": snapshot.paused,
+            "started_s_ago": _round(s.started_s_ago),
         },
         "visitors": [_visitor(p) for p in snapshot.visitors],
         "faces": [
@@ -94,5 +98,8 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "tracks": r.tracks,
             "trajectory_points": r.trajectory_points,
             "watchlist_hits": r.watchlist_hits,
+            "reason": r.reason,
+            "session": r.session,
+            "seconds_ago": _round(snapshot.taken_s - r.wiped_at_s),
         },
     }

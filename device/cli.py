@@ -16,6 +16,7 @@ from typing import Sequence
 from device import __version__
 from device.camera import SOURCE_HELP, open_source
 from device.config import Config, load_config
+from device.controls import make_controls
 from device.engine import Engine
 from device.errors import ConfigError, PortInUse
 from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
@@ -132,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
     except OkoError:
         engine.source.close()
         raise
+    controls = make_controls(engine, config.controls)
+    engine.events = controls
     engine.start()
     url = f"http://{_display_host(config.dashboard.host)}:{config.dashboard.port}/"
     print(f"Oko is running on camera '{engine.source.name}': open {url}  (Ctrl+C stops and wipes)",
@@ -142,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         receipt = engine.stop()
         server.server_close()
+        if controls is not None:
+            controls.close()
         print(
             f"Stopped. Wiped {receipt.visitors} visitor(s) and {receipt.encodings} faceprint(s).",
             flush=True,
@@ -212,7 +217,8 @@ def build_engine(config: Config) -> Engine:
     source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps)
     pipeline = Pipeline(config.recognition)
     dossier = Dossier(tolerance=config.recognition.tolerance)
-    session = Session(dossier, pipeline, idle_wipe_s=config.session.idle_wipe_s)
+    session = Session(dossier, pipeline, idle_wipe_s=config.session.idle_wipe_s,
+                      max_session_s=config.session.max_session_s, mode=config.session.mode)
     return Engine(source, session, jpeg_quality=config.dashboard.jpeg_quality)
 
 

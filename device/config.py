@@ -35,10 +35,29 @@ class CameraConfig:
 
 @dataclass(frozen=True)
 class SessionConfig:
-    """``[session]``: when the session memory is wiped."""
+    """``[session]``: how sessions start and when the session memory is wiped."""
 
+    mode: str = field(default="visit", metadata={"choices": ("visit", "workshop"), "doc": "mode"})
     idle_wipe_s: float = field(
         default=20.0, metadata={"min": 1.0, "max": 3600.0, "doc": "wipe after nobody in view"}
+    )
+    max_session_s: float = field(
+        default=600.0, metadata={"min": 10.0, "max": 86400.0, "doc": "visit mode: longest session"}
+    )
+
+
+@dataclass(frozen=True)
+class ControlsConfig:
+    """``[controls]``: the physical button, recording light and buzzer (BCM pin numbers).
+
+    A pin of 0 means "not connected".
+    """
+
+    button_pin: int = field(default=17, metadata={"min": 0, "max": 27, "doc": "session button"})
+    led_pin: int = field(default=27, metadata={"min": 0, "max": 27, "doc": "recording light"})
+    buzzer_pin: int = field(default=0, metadata={"min": 0, "max": 27, "doc": "watchlist buzzer"})
+    long_press_s: float = field(
+        default=3.0, metadata={"min": 0.5, "max": 10.0, "doc": "hold this long to wipe now"}
     )
 
 
@@ -59,6 +78,7 @@ class Config:
     recognition: RecognitionSettings = RecognitionSettings()
     session: SessionConfig = SessionConfig()
     dashboard: DashboardConfig = DashboardConfig()
+    controls: ControlsConfig = ControlsConfig()
 
 
 def load_config(

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 import cv2
 import numpy as np
@@ -20,8 +19,9 @@ import numpy as np
 from device.camera import FrameSource
 from device.errors import CameraUnavailable, ConfigError
 from device.overlay import annotate
-from device.session import Session, SessionInfo
-from recognition.dossier import Profile, WipeReceipt
+from device.session import Session
+from device.snapshot import Health, Snapshot
+from recognition.dossier import WipeReceipt
 from recognition.errors import OkoError
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import encode_largest_face
@@ -35,31 +35,17 @@ _VIEWER_GRACE_S = 2.0
 _MAX_BOX_AGE_S = 1.0
 
 
-@dataclass(frozen=True)
-class Health:
-    """How the engine is doing: frame rates, analysis cost, camera state."""
+class EngineEvents(Protocol):
+    """What the engine tells hardware controls (see :class:`device.controls.Controls`)."""
 
-    fps: float
-    analysis_fps: float
-    analysis_ms: float
-    camera: str
-    camera_ok: bool
-    frames_dropped: int
-    uptime_s: float
-    error: str | None = None
+    def when_recording(self, recording: bool) -> None:
+        """The camera started (True) or stopped (False) being analysed."""
 
+    def when_wiped(self, receipt: WipeReceipt) -> None:
+        """A session was wiped."""
 
-@dataclass(frozen=True)
-class Snapshot:
-    """An immutable view of everything the dashboard may show, taken at one moment."""
-
-    session: SessionInfo
-    visitors: tuple[Profile, ...]
-    faces: tuple[FaceObservation, ...]
-    health: Health
-    last_receipt: WipeReceipt | None
-    tolerance: float = 0.55
-    watchlist: tuple[str, ...] = ()
+    def when_watchlist_hit(self) -> None:
+        """A face in view matched the watchlist."""
 
 
 class RateMeter:
@@ -103,17 +89,22 @@ class Engine:
         *,
         jpeg_quality: int = 80,
         clock: Callable[[], float] = time.monotonic,
+        events: EngineEvents | None = None,
     ):
         self.source = source
         self.session = session
         self.jpeg_quality = jpeg_quality
+        self.events = events
         self._clock = clock
+        self._paused = False
+        self._recording = False
+        self._hits_seen: set[str] = set()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards the session and the analysis results
         self._frame_ready = threading.Condition()
         self._jpeg_ready = threading.Condition()
         self._latest: Frame | None = None
-        self._jpeg: tuple[int, bytes] | None = None
+        self._jpeg: tuple[int, bytearray] | None = None
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
         self._viewer_s = float("-inf")
@@ -139,6 +130,7 @@ class Engine:
         ]
         for thread in self._threads:
             thread.start()
+        self._update_recording()
 
     def stop(self, timeout_s: float = 5.0) -> WipeReceipt:
         """Stop both threads, close the source and wipe the session; return the receipt."""
@@ -151,21 +143,95 @@ class Engine:
             thread.join(timeout_s)
         self.source.close()
         receipt = self.wipe(reason="stop")
+        self._update_recording()
         with self._lock:
             self.session.dossier.watchlist.clear()  # consented entries last one run only
         log.info("engine stopped")
         return receipt
 
     def wipe(self, *, reason: str = "command") -> WipeReceipt:
-        """Wipe the session now (and the frames held for display); return the receipt."""
+        """Wipe the session now, with the frames and JPEG held for display; return the receipt.
+
+        Safe from any thread and while a frame is being analysed: that frame's result is
+        discarded (it belongs to the wiped session). Two wipes at once give two receipts, the
+        second with nothing left to delete.
+        """
         with self._lock:
             receipt = self.session.wipe(self._clock(), reason=reason)
-            self._faces = ()
+            self._after_wipe()
+        self._notify_wiped(receipt)
+        return receipt
+
+    def start_session(self) -> bool:
+        """Workshop mode: open a session (analysis starts). False if not possible now."""
+        with self._lock:
+            started = self.session.start(self._clock())
+        self._update_recording()
+        return started
+
+    def end_session(self, *, reason: str = "end") -> WipeReceipt:
+        """End the current session with a wipe (either mode)."""
+        with self._lock:
+            receipt = self.session.end(self._clock(), reason=reason)
+            self._after_wipe()
+        self._notify_wiped(receipt)
+        self._update_recording()
+        return receipt
+
+    def set_mode(self, mode: str) -> WipeReceipt:
+        """Switch between ``visit`` and ``workshop``; the current session is wiped first."""
+        with self._lock:
+            receipt = self.session.set_mode(mode, self._clock())
+            self._after_wipe()
+        self._notify_wiped(receipt)
+        self._update_recording()
+        return receipt
+
+    @property
+    def paused(self) -> bool:
+        """Whether the facilitator has blanked the camera."""
+        return self._paused
+
+    def pause(self, paused: bool = True) -> None:
+        """Blank the camera (no analysis, no picture, recording light off), or resume."""
+        self._paused = paused
+        if paused:
+            with self._frame_ready:
+                if self._latest is not None:
+                    self._latest.image.fill(0)
+                self._latest = None
+        log.info("camera %s", "paused" if paused else "resumed")
+        self._update_recording()
+
+    def _after_wipe(self) -> None:
+        """Zero and drop the display caches; call with ``_lock`` held."""
+        self._faces = ()
+        self._hits_seen.clear()
         with self._frame_ready:
+            if self._latest is not None:
+                self._latest.image.fill(0)
             self._latest = None
         with self._jpeg_ready:
+            if self._jpeg is not None:
+                self._jpeg[1][:] = bytes(len(self._jpeg[1]))
             self._jpeg = None
-        return receipt
+
+    def _notify_wiped(self, receipt: WipeReceipt) -> None:
+        if self.events is not None:
+            self.events.when_wiped(receipt)
+
+    def _update_recording(self) -> None:
+        recording = (not self._stop.is_set() and bool(self._threads) and not self._paused
+                     and self.session.recording)
+        if recording != self._recording:
+            self._recording = recording
+            if self.events is not None:
+                self.events.when_recording(recording)
+
+    @property
+    def recording(self) -> bool:
+        """Whether the camera is being analysed right now (the recording light)."""
+        return self._recording
 
     def set_tolerance(self, tolerance: float) -> None:
         """Move the matching tolerance live (0.2–0.9), to show false matches and misses."""
@@ -217,6 +283,9 @@ class Engine:
                 last_receipt=self.session.last_receipt,
                 tolerance=self.session.dossier.tolerance,
                 watchlist=self.session.dossier.watchlist.labels,
+                paused=self._paused,
+                recording=self._recording,
+                taken_s=now,
             )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
@@ -233,7 +302,7 @@ class Engine:
             )
             if self._stop.is_set() or self._jpeg is None or self._jpeg[0] <= after_seq:
                 return None
-            return self._jpeg
+            return self._jpeg[0], bytes(self._jpeg[1])
 
     def _capture_loop(self) -> None:
         while not self._stop.is_set():
@@ -251,9 +320,12 @@ class Engine:
                 continue
             self._camera_ok = True
             self._capture_rate.tick(self._clock())
-            with self._frame_ready:
-                self._latest = frame
-                self._frame_ready.notify_all()
+            if self._paused:
+                frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
+            else:
+                with self._frame_ready:
+                    self._latest = frame
+                    self._frame_ready.notify_all()
             if self._clock() - self._viewer_s <= _VIEWER_GRACE_S:
                 self._publish_jpeg(frame)
 
@@ -276,7 +348,10 @@ class Engine:
         )
         if ok:
             with self._jpeg_ready:
-                self._jpeg = (frame.seq if self._jpeg is None else self._jpeg[0] + 1, data.tobytes())
+                seq = 0 if self._jpeg is None else self._jpeg[0] + 1
+                if self._jpeg is not None:
+                    self._jpeg[1][:] = bytes(len(self._jpeg[1]))  # zero the replaced picture
+                self._jpeg = (seq, bytearray(data.tobytes()))
                 self._jpeg_ready.notify_all()
 
     def _analysis_loop(self) -> None:
@@ -291,9 +366,13 @@ class Engine:
                 frame = self._latest
             if self._stop.is_set():
                 return
-            if frame is None or frame.seq == last_seq:
+            if frame is None or frame.seq == last_seq or not self._recording:
                 with self._lock:  # no frames: nobody is in view, the idle wipe still runs
-                    self.session.observe(self._clock(), 0)
+                    receipt = self.session.observe(self._clock(), 0)
+                    if receipt is not None:
+                        self._after_wipe()
+                if receipt is not None:
+                    self._notify_wiped(receipt)
                 continue
             if last_seq is not None and frame.seq > last_seq + 1:
                 self._dropped += frame.seq - last_seq - 1
@@ -302,6 +381,7 @@ class Engine:
 
     def _analyse(self, frame: Frame) -> None:
         started = self._clock()
+        session_number = self.session.number
         try:
             result = self.session.pipeline.process(frame)
         except OkoError as exc:
@@ -313,9 +393,25 @@ class Engine:
             log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
+        receipt = None
         with self._lock:
+            if self.session.number != session_number or not self._recording:
+                # Wiped or paused while this frame was analysed: it belongs to no session.
+                for face in result.faces:
+                    if face.encoding is not None:
+                        face.encoding.fill(0.0)
+                return
             faces = self.session.dossier.record(result)
-            self.session.observe(self._clock(), len(faces))
-            self._faces, self._faces_s = faces, self._clock()
+            receipt = self.session.observe(self._clock(), len(faces))
+            if receipt is not None:
+                self._after_wipe()
+            else:
+                self._faces, self._faces_s = faces, self._clock()
             self._analysis_ms = (self._clock() - started) * 1000.0
             self._analysis_rate.tick(self._clock())
+            new_hits = {f.visitor_id for f in faces if f.watchlist is not None} - self._hits_seen
+            self._hits_seen |= new_hits
+        if receipt is not None:
+            self._notify_wiped(receipt)
+        if new_hits and self.events is not None:
+            self.events.when_watchlist_hit()

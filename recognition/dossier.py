@@ -60,9 +60,11 @@ class Profile:
 
 @dataclass(frozen=True)
 class WipeReceipt:
-    """Proof of a wipe: how much of each kind of data was deleted, and when.
+    """Proof of a wipe: how much of each kind of data was deleted, when, and why.
 
     ``wiped_at_s`` is the caller's clock (seconds); the counts are what existed just before.
+    ``reason`` says what triggered it (idle, max-length, end, command, button, stop, …) and
+    ``session`` which session it ended; both are filled in by the session lifecycle.
     """
 
     wiped_at_s: float
@@ -72,6 +74,8 @@ class WipeReceipt:
     tracks: int
     trajectory_points: int = 0
     watchlist_hits: int = 0
+    reason: str = ""
+    session: int = 0
 
 
 @dataclass
@@ -129,6 +133,8 @@ class Dossier:
 
     def record(self, result: FrameResult) -> tuple[FaceObservation, ...]:
         """Take in one frame's faces; return them labelled, with encodings dropped.
+
+        Encodings in ``result`` are consumed: copied into the identity index, then zeroed.
 
         A face is labelled (``visitor_id``, ``distance``, ``watchlist``) once its track has
         been matched; until then ``visitor_id`` is ``None``.
@@ -206,7 +212,7 @@ class Dossier:
     def _identify(self, face: FaceObservation, now_s: float) -> str | None:
         if face.encoding is None:
             return self._track_owner.get(face.track_id)
-        match = self.identities.match(face.encoding)
+        match = self.identities.match(face.encoding)  # stores its own copy
         previous = self._track_owner.get(face.track_id)
         self._track_owner[face.track_id] = match.visitor_id
         if match.is_new:
@@ -216,6 +222,8 @@ class Dossier:
         hit = self.watchlist.match(face.encoding, self.identities.tolerance)
         if hit is not None and (visitor.watchlist is None or hit.distance < visitor.watchlist.distance):
             visitor.watchlist = hit
+        # The observation's faceprint is consumed: zero it so no copy outlives a wipe.
+        face.encoding.fill(0.0)
         if face.track_id not in visitor.tracks and previous != match.visitor_id:
             # A new track for this person means they (re)entered the view: one more sighting.
             visitor.sightings += 1

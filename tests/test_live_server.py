@@ -75,3 +75,16 @@ def test_sigterm_stops_and_wipes(live_oko):
     assert code == 0
     assert "Wiped 1 visitor(s)" in out or "Wiped 2 visitor(s)" in out or "Wiped 3" in out
     assert "Traceback" not in err
+
+
+def test_server_sent_events_carry_the_state(live_oko):
+    oko = live_oko("--source", "demo")
+    with urllib.request.urlopen(oko.url + "/events", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        events = []
+        while len(events) < 2:
+            line = response.readline().decode()
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+    assert all({"session", "visitors", "plates", "health"} <= e.keys() for e in events)
+    assert events[1]["health"]["uptime_s"] > events[0]["health"]["uptime_s"]

@@ -2,6 +2,7 @@
 "use strict";
 
 const POLL_MS = 1000;
+const RECEIPT_SHOWN_S = 15;
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -54,9 +55,10 @@ function render(state) {
       (s.wipe_in_s !== null ? ` Wiped in ${seconds(s.wipe_in_s)} if nobody is in view.` : "")
     : `Session ${s.number}: nothing on record.`;
   const receipt = document.getElementById("receipt");
-  if (state.last_wipe && !s.active) {
+  if (state.last_wipe && !s.active && state.last_wipe.seconds_ago < RECEIPT_SHOWN_S) {
     const w = state.last_wipe;
-    receipt.textContent = `Last session wiped: ${w.visitors} visitor(s), ${w.encodings} faceprint(s), ${w.sightings} sighting(s) deleted.`;
+    receipt.textContent = `Wiped: ${w.visitors} visitor(s), ${w.encodings} faceprint(s), ` +
+      `${w.sightings} sighting(s), ${w.trajectory_points} position(s) deleted.`;
     receipt.hidden = false;
   } else {
     receipt.hidden = true;
@@ -65,6 +67,16 @@ function render(state) {
   document.getElementById("health").textContent =
     `${h.camera} · ${h.fps.toFixed(0)} fps · analysis ${h.analysis_fps.toFixed(1)} fps`;
   document.getElementById("camera-state").textContent = h.camera_ok ? "" : "Camera reconnecting…";
+}
+
+function listen() {
+  // Server-sent events when available; polling otherwise (or after the stream fails).
+  if (!window.EventSource) return poll();
+  const source = new EventSource("/events");
+  source.onmessage = (event) => render(JSON.parse(event.data));
+  source.onerror = () => {
+    document.getElementById("camera-state").textContent = "Connection to Oko lost; retrying…";
+  };
 }
 
 async function poll() {
@@ -77,4 +89,4 @@ async function poll() {
   setTimeout(poll, POLL_MS);
 }
 
-poll();
+listen();
