@@ -86,6 +86,7 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "frames_dropped": h.frames_dropped,
             "uptime_s": _round(h.uptime_s),
             "error": h.error,
+            "cpu_temp_c": _round(h.cpu_temp_c),
         },
         "recognition": {
             "tolerance": snapshot.tolerance,

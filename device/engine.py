@@ -20,7 +20,7 @@ from device.camera import FrameSource
 from device.errors import CameraUnavailable, ConfigError
 from device.overlay import annotate
 from device.session import Session
-from device.snapshot import Health, Snapshot
+from device.snapshot import Health, Snapshot, read_cpu_temp_c
 from recognition.dossier import WipeReceipt
 from recognition.errors import OkoError
 from recognition.images import UnusableImage, as_bgr
@@ -262,6 +262,20 @@ class Engine:
             self.session.dossier.watchlist.enrol(label, encoding)
         encoding.fill(0.0)
 
+    def thumbnail_jpeg(self, visitor_id: str) -> bytes | None:
+        """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request."""
+        with self._lock:
+            crop = self.session.dossier.thumbnail(visitor_id)
+            if crop is None:
+                return None
+            ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        return data.tobytes() if ok else None
+
+    def faceprint(self, visitor_id: str) -> np.ndarray | None:
+        """A copy of the visitor's 128-number faceprint, for drawing; the caller zeroes it."""
+        with self._lock:
+            return self.session.dossier.faceprint(visitor_id)
+
     def snapshot(self) -> Snapshot:
         """Everything the dashboard may show, as of now."""
         now = self._clock()
@@ -279,6 +293,7 @@ class Engine:
                     frames_dropped=self._dropped,
                     uptime_s=now - self._started_s,
                     error=self._error,
+                    cpu_temp_c=read_cpu_temp_c(),
                 ),
                 last_receipt=self.session.last_receipt,
                 tolerance=self.session.dossier.tolerance,

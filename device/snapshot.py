@@ -21,6 +21,7 @@ class Health:
     frames_dropped: int
     uptime_s: float
     error: str | None = None
+    cpu_temp_c: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,15 @@ class Snapshot:
     paused: bool = False
     recording: bool = False
     taken_s: float = 0.0
+
+
+_THERMAL_ZONE = "/sys/class/thermal/thermal_zone0/temp"
+
+
+def read_cpu_temp_c(path: str = _THERMAL_ZONE) -> float | None:
+    """The CPU temperature in °C from the kernel (a Pi throttles at 80–85 °C), or ``None``."""
+    try:
+        with open(path, encoding="ascii") as fh:
+            return int(fh.read().strip()) / 1000.0
+    except (OSError, ValueError):
+        return None

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import permutations
 
+import numpy as np
+
 from recognition.cues import Cues
 from recognition.identities import IdentityIndex
 from recognition.types import Box, FaceObservation, FrameResult
@@ -96,6 +98,13 @@ class _Visitor:
     frames_looking: int = 0
     clothing: str | None = None
     distance: float | None = None
+    thumbnail: np.ndarray | None = None
+
+    def forget(self) -> None:
+        """Zero what cannot simply be dropped (the face thumbnail) and clear the lists."""
+        if self.thumbnail is not None:
+            self.thumbnail.fill(0)
+        self.trajectory.clear()
 
 
 class Dossier:
@@ -150,14 +159,16 @@ class Dossier:
         for face in result.faces:
             visitor_id = self._identify(face, now_s)
             if visitor_id is None:
-                labelled.append(dataclasses.replace(face, encoding=None))
+                if face.crop is not None:
+                    face.crop.fill(0)
+                labelled.append(dataclasses.replace(face, encoding=None, crop=None))
                 continue
             visitor = self._visitors[visitor_id]
             seen[visitor_id] = visitor.in_view
             self._note_seen(visitor, face, result, counted_s)
             labelled.append(dataclasses.replace(
-                face, encoding=None, visitor_id=visitor_id, distance=visitor.distance,
-                watchlist=visitor.watchlist,
+                face, encoding=None, crop=None, visitor_id=visitor_id,
+                distance=visitor.distance, watchlist=visitor.watchlist,
             ))
         for a, b in permutations(seen, 2):
             if seen[a] and seen[b]:  # both were already in view: the gap was spent together
@@ -184,6 +195,15 @@ class Dossier:
         faceprint.fill(0.0)  # enrol() keeps its own copy
         return True
 
+    def thumbnail(self, visitor_id: str) -> np.ndarray | None:
+        """The latest face thumbnail of ``visitor_id`` (BGR, held in RAM only), or ``None``."""
+        visitor = self._visitors.get(visitor_id)
+        return None if visitor is None else visitor.thumbnail
+
+    def faceprint(self, visitor_id: str) -> np.ndarray | None:
+        """A copy of ``visitor_id``'s faceprint (the mean of their stored encodings)."""
+        return self.identities.faceprint(visitor_id)
+
     def set_tolerance(self, tolerance: float) -> None:
         """Change the matching tolerance for faces matched from now on."""
         self.identities.tolerance = tolerance
@@ -202,7 +222,7 @@ class Dossier:
         )
         self.identities.wipe()
         for visitor in visitors:
-            visitor.trajectory.clear()
+            visitor.forget()
         self._visitors.clear()
         self._track_owner.clear()
         self._started_s = None
@@ -240,6 +260,10 @@ class Dossier:
         visitor.box = face.box
         if face.clothing is not None:
             visitor.clothing = face.clothing
+        if face.crop is not None:
+            if visitor.thumbnail is not None:
+                visitor.thumbnail.fill(0)
+            visitor.thumbnail = face.crop
         if face.cues is not None:
             visitor.cues = face.cues
             visitor.frames_with_cues += 1

@@ -12,7 +12,7 @@ from recognition.colour import clothing_colour
 from recognition.cues import read_cues
 from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.tracking import Tracker
-from recognition.types import FaceObservation, Frame, FrameResult
+from recognition.types import Box, FaceObservation, Frame, FrameResult
 
 
 def _bounded(lo: float, hi: float, doc: str) -> dict:
@@ -120,6 +120,7 @@ class Pipeline:
                 encoding=encodings.get(i),
                 cues=cues[i],
                 clothing=clothing_colour(frame.image, box) if i in encodings else None,
+                crop=face_crop(frame.image, box) if i in encodings else None,
             )
             for i, (box, track) in enumerate(zip(boxes, tracks))
         )
@@ -135,6 +136,22 @@ class Pipeline:
     def reset(self) -> None:
         """Forget all tracks, e.g. when the session is wiped."""
         self.tracker.reset()
+
+
+#: Side of the face thumbnail shown on the kiosk, in pixels.
+THUMBNAIL_PX = 128
+
+
+def face_crop(image: np.ndarray, box: Box) -> np.ndarray:
+    """A square ``THUMBNAIL_PX`` BGR thumbnail of the face in ``box``, with a little margin."""
+    height, width = image.shape[:2]
+    margin = box.width // 5
+    square = Box(box.left - margin, box.top - margin, box.right + margin, box.bottom + margin)
+    inside = square.clipped(width, height)
+    if inside.area == 0:
+        return np.zeros((THUMBNAIL_PX, THUMBNAIL_PX, 3), np.uint8)
+    patch = image[inside.top:inside.bottom, inside.left:inside.right]
+    return cv2.resize(patch, (THUMBNAIL_PX, THUMBNAIL_PX), interpolation=cv2.INTER_AREA)
 
 
 def encode_largest_face(image: np.ndarray, settings: RecognitionSettings) -> np.ndarray | None:

@@ -100,7 +100,8 @@ class FaceObservation:
 
     ``encoding`` (128 floats, the track's samples combined) is set only in frames where the
     track was (re-)encoded; the dossier consumes it and hands out observations without it.
-    ``cues`` come from this frame's landmarks, ``clothing`` is named when the track is encoded.
+    ``cues`` come from this frame's landmarks; ``clothing`` and ``crop`` (a 128×128 BGR face
+    thumbnail) are taken when the track is encoded, and the dossier consumes the crop too.
     The dossier fills ``visitor_id`` (``None`` until matched), ``distance`` (faceprint
     distance of the match, ``None`` for a new visitor) and ``watchlist``.
     """
@@ -110,6 +111,7 @@ class FaceObservation:
     encoding: np.ndarray | None = None
     cues: Cues | None = None
     clothing: str | None = None
+    crop: np.ndarray | None = None
     visitor_id: str | None = None
     distance: float | None = None
     watchlist: WatchlistHit | None = None
