@@ -21,6 +21,10 @@ from recognition.types import Frame
 log = logging.getLogger(__name__)
 
 DEMO_CLIP = Path(__file__).with_name("data") / "demo.mp4"
+_ROTATIONS = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+              270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+#: libcamera's AfModeEnum.Continuous (Manual = 0, Auto = 1, Continuous = 2).
+_AF_CONTINUOUS = 2
 SOURCE_HELP = "auto, demo, picamera, webcam:N (e.g. webcam:0) or file:PATH"
 
 
@@ -158,10 +162,17 @@ class Picamera2Source:
     Two streams of the same instant: ``main`` (display size, BGR) and ``lores`` (small, for
     analysis, YUV420 — the only lores format a Pi 4 offers — converted to BGR here).
 
+    Frames come from one request (``capture_request`` then ``make_array`` per stream), so
+    analysis and display show the same instant. Rotation is done in software: libcamera's
+    transforms only flip, and a quarter turn is cheap at these sizes. Camera Module 3's
+    autofocus is switched to continuous when the camera offers it.
+
     Args:
-        width, height: display size in pixels.
+        width, height: display size in pixels (before rotation).
         fps: frame rate asked of the sensor.
-        lores_width: analysis width in pixels (height keeps the aspect ratio).
+        lores_width: analysis width in pixels (height keeps the aspect ratio); set it to the
+            detection width so no pixels are wasted.
+        rotation: 0, 90, 180 or 270 degrees clockwise, for a camera mounted turned.
         camera_factory: builds the ``Picamera2`` object; injectable so tests can use a fake.
     """
 
@@ -172,10 +183,15 @@ class Picamera2Source:
         height: int = 480,
         fps: float = 30.0,
         lores_width: int = 320,
+        rotation: int = 0,
         camera_factory: Callable[[], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
+        if rotation not in _ROTATIONS:
+            raise ConfigError(f"Camera rotation {rotation} must be one of 0, 90, 180, 270.")
         self.name = "picamera"
+        self._rotation = _ROTATIONS[rotation]
+        lores_width = min(lores_width, width)
         self._main = (width, height)
         # YUV420 rows/columns must be even; the ISP also wants multiples of 2 at least.
         lores_h = round(height * lores_width / width) // 2 * 2
@@ -192,17 +208,28 @@ class Picamera2Source:
         try:
             camera = factory()
         except (IndexError, RuntimeError) as exc:  # picamera2 raises IndexError with no camera
+            if "busy" in str(exc).lower():
+                raise CameraUnavailable(
+                    "The Raspberry Pi camera is busy; stop the other program using it "
+                    "(another oko, rpicam-*, libcamera-*) and try again."
+                ) from exc
             raise CameraUnavailable(
                 "No Raspberry Pi camera found; check the ribbon cable and that "
                 "'rpicam-hello --list-cameras' lists it."
             ) from exc
-        config = camera.create_video_configuration(
-            main={"size": self._main, "format": "RGB888"},  # RGB888 is B,G,R in memory
-            lores={"size": self._lores, "format": "YUV420"},
-            controls={"FrameRate": self._fps},
-        )
-        camera.configure(config)
-        camera.start()
+        try:
+            config = camera.create_video_configuration(
+                main={"size": self._main, "format": "RGB888"},  # RGB888 is B,G,R in memory
+                lores={"size": self._lores, "format": "YUV420"},
+                controls={"FrameRate": self._fps},
+            )
+            camera.configure(config)
+            if "AfMode" in getattr(camera, "camera_controls", {}):
+                camera.set_controls({"AfMode": _AF_CONTINUOUS})
+            camera.start()
+        except RuntimeError as exc:
+            camera.close()
+            raise CameraUnavailable(f"The Raspberry Pi camera could not start ({exc}).") from exc
         self._camera = camera
         log.info("opened picamera main=%s lores=%s", self._main, self._lores)
 
@@ -219,12 +246,11 @@ class Picamera2Source:
                 request.release()
         except RuntimeError as exc:
             raise CameraUnavailable("The Raspberry Pi camera stopped delivering frames.") from exc
-        frame = Frame(
-            image=np.ascontiguousarray(main[:, :, :3]),
-            captured_s=self._clock(),
-            seq=self._seq,
-            lores=cv2.cvtColor(lores, cv2.COLOR_YUV2BGR_I420),
-        )
+        image = np.ascontiguousarray(main[:, :, :3])
+        small = cv2.cvtColor(lores, cv2.COLOR_YUV2BGR_I420)
+        if self._rotation is not None:
+            image, small = cv2.rotate(image, self._rotation), cv2.rotate(small, self._rotation)
+        frame = Frame(image=image, captured_s=self._clock(), seq=self._seq, lores=small)
         self._seq += 1
         return frame
 
@@ -249,8 +275,11 @@ def _import_picamera2() -> Callable[[], object]:
     return Picamera2
 
 
-def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 30.0) -> FrameSource:
+def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 30.0,
+                lores_width: int = 640, rotation: int = 0) -> FrameSource:
     """Build the source named by ``spec`` (see :data:`SOURCE_HELP`), not yet opened.
+
+    ``lores_width`` and ``rotation`` apply to the Raspberry Pi camera only.
 
     Raises:
         ConfigError: ``spec`` is not a known source.
@@ -260,7 +289,7 @@ def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 
     if spec == "demo":
         return DemoSource()
     if spec == "picamera":
-        return Picamera2Source(**size)
+        return Picamera2Source(**size, lores_width=lores_width, rotation=rotation)
     if kind == "webcam" and arg.isdigit():
         return OpenCVSource(int(arg), **size)
     if kind == "file" and arg:
@@ -268,10 +297,11 @@ def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 
     raise ConfigError(f"Unknown camera source {spec!r}; use {SOURCE_HELP}.")
 
 
-def open_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 30.0) -> FrameSource:
+def open_source(spec: str, **options) -> FrameSource:
     """Open the source named by ``spec``; ``auto`` tries picamera, webcam:0, then demo.
 
-    Each fallback is logged with the reason. Returns the opened source.
+    ``options`` are passed to :func:`make_source`. Each fallback is logged with the reason.
+    Returns the opened source.
 
     Raises:
         CameraUnavailable: the named source (not ``auto``) cannot be opened.
@@ -279,7 +309,7 @@ def open_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 
     """
     candidates = ["picamera", "webcam:0", "demo"] if spec == "auto" else [spec]
     for candidate in candidates:
-        source = make_source(candidate, width=width, height=height, fps=fps)
+        source = make_source(candidate, **options)
         try:
             source.open()
         except CameraUnavailable as exc:

@@ -19,6 +19,7 @@ from device.config import Config, load_config
 from device.controls import make_controls
 from device.engine import Engine
 from device.errors import ConfigError, PortInUse
+from device.doctor import format_checks, run_checks
 from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
 from device.scan import load_encoding, record_json, record_rows, scan
 from device.session import Session
@@ -73,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", type=Path, help="TOML config file")
     scan.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
+    doctor = commands.add_parser(
+        "doctor", help="check camera, models, GPIO, temperature, memory, service and dashboard",
+        description="Check every part of the exhibit and explain problems in plain words. "
+        "Exit code 0 when all is well, 1 when something failed, 3 when there are only "
+        "warnings (e.g. on a PC: no camera, no GPIO).",
+    )
+    doctor.add_argument("--config", type=Path, help="TOML config file")
+    doctor.add_argument("--no-camera", action="store_true",
+                        help="skip the camera check (e.g. while the service holds the camera)")
+    doctor.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
     evaluate = commands.add_parser(
         "eval", help="measure recognition accuracy on labelled data",
         description="Measure accuracy on labelled data.",
@@ -105,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return scan_command(args)
         if args.command == "eval":
             return eval_command(args)
+        if args.command == "doctor":
+            return doctor_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -185,6 +199,24 @@ def scan_command(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def doctor_command(args: argparse.Namespace) -> int:
+    """``oko doctor``: run every check; exit 0 only when all is well."""
+    if not args.verbose:  # the camera fallbacks are reported by the check itself
+        logging.getLogger("device.camera").setLevel(logging.WARNING)
+    checks = run_checks(load_config(args.config), camera=not args.no_camera)
+    print(format_checks(checks))
+    failed = sum(c.status == "fail" for c in checks)
+    warned = sum(c.status == "warn" for c in checks)
+    if failed:
+        print(f"\n{failed} problem(s) to fix and {warned} warning(s); see above.")
+        return 1
+    if warned:
+        print(f"\nWorking, with {warned} warning(s); see above.")
+        return 3
+    print("\nAll is well.")
+    return 0
+
+
 def eval_command(args: argparse.Namespace) -> int:
     """``oko eval faces``: score session identities on a labelled folder."""
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
@@ -214,7 +246,8 @@ def _positive_int(text: str) -> int:
 def build_engine(config: Config) -> Engine:
     """Open the configured camera and wire pipeline, dossier and session into an engine."""
     cam = config.camera
-    source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps)
+    source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps,
+                         lores_width=config.recognition.detect_width_px, rotation=cam.rotation)
     pipeline = Pipeline(config.recognition)
     dossier = Dossier(tolerance=config.recognition.tolerance)
     session = Session(dossier, pipeline, idle_wipe_s=config.session.idle_wipe_s,

@@ -31,6 +31,9 @@ class CameraConfig:
     width: int = field(default=640, metadata={"min": 160, "max": 4096, "doc": "frame width"})
     height: int = field(default=480, metadata={"min": 120, "max": 3072, "doc": "frame height"})
     fps: float = field(default=30.0, metadata={"min": 1.0, "max": 120.0, "doc": "frames/s"})
+    rotation: int = field(
+        default=0, metadata={"choices": (0, 90, 180, 270), "doc": "Pi camera: degrees clockwise"}
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def _coerce(name: str, item: dataclasses.Field, raw: Any, origin: str) -> Any:
     if "choices" in meta and value not in meta["choices"]:
         raise ConfigError(
             f"Setting {name} = {raw!r} in the {origin} must be one of "
-            f"{', '.join(meta['choices'])}."
+            f"{', '.join(map(str, meta['choices']))}."
         )
     if "min" in meta and not meta["min"] <= value <= meta["max"]:
         raise ConfigError(

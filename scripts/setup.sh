@@ -27,6 +27,7 @@ packages=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 if ((with_tests)); then
     command -v chromium >/dev/null || packages+=(chromium)
+    command -v shellcheck >/dev/null || packages+=(shellcheck)
 fi
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null && as_root true; then
@@ -51,6 +52,17 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+# On Raspberry Pi OS, apt's picamera2 uses compiled helpers (simplejpeg) built against the
+# system's numpy 1.x; a numpy 2 in the venv would shadow it and break them. Pin numpy to the
+# system's version and OpenCV to the last wheels that accept numpy 1.x.
+if "$python" -c 'import picamera2' 2>/dev/null; then
+    system_numpy=$("$python" -c 'import numpy; print(numpy.__version__)')
+    if [[ $system_numpy == 1.* ]]; then
+        printf 'numpy==%s\nopencv-python-headless==4.10.0.84\n' "$system_numpy" > .venv/pi-constraints.txt
+        pip+=(-c .venv/pi-constraints.txt)
+        say "keeping the system's numpy $system_numpy for picamera2"
+    fi
+fi
 say "installing Oko and its dependencies into .venv"
 "${pip[@]}" 'setuptools<82' wheel
 if ((with_tests)); then

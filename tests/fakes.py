@@ -29,8 +29,10 @@ class FilePicamera2:
     many captures, as a camera losing its cable would.
     """
 
-    def __init__(self, path=DEMO_CLIP, *, fail_after: int | None = None):
+    def __init__(self, path=DEMO_CLIP, *, fail_after: int | None = None, autofocus: bool = False):
         self._cap = cv2.VideoCapture(str(path))
+        self.camera_controls = {"AfMode": (0, 2, 0)} if autofocus else {}
+        self.controls_set: dict = {}
         self.config: dict | None = None
         self.started = self.closed = False
         self.requests: list[_Request] = []
@@ -42,6 +44,11 @@ class FilePicamera2:
     def configure(self, config) -> None:
         assert config["main"]["format"] == "RGB888" and config["lores"]["format"] == "YUV420"
         self.config = config
+
+    def set_controls(self, controls: dict) -> None:
+        unknown = set(controls) - set(self.camera_controls)
+        assert not unknown, f"camera has no controls {unknown}"
+        self.controls_set.update(controls)
 
     def start(self) -> None:
         assert self.config is not None, "start() before configure()"

@@ -134,3 +134,56 @@ def test_auto_falls_back_to_the_demo_and_logs_why(caplog):
     assert src.name == "demo"
     reasons = [r.getMessage() for r in caplog.records if "unavailable" in r.getMessage()]
     assert any("picamera" in r for r in reasons) and any("webcam:0" in r for r in reasons)
+
+
+def test_picamera_rotation_autofocus_and_stream_sizes():
+    camera = FilePicamera2(autofocus=True)
+    src = Picamera2Source(width=640, height=480, lores_width=640, rotation=90,
+                          camera_factory=lambda: camera)
+    src.open()
+    frame = src.read()
+    src.close()
+    assert camera.config["lores"]["size"] == (640, 480)
+    assert camera.controls_set == {"AfMode": 2}  # continuous autofocus on Camera Module 3
+    assert frame.image.shape == (640, 480, 3) and frame.lores.shape == (640, 480, 3)
+
+
+def test_picamera_without_autofocus_sets_no_focus_control():
+    camera = FilePicamera2(autofocus=False)
+    src = Picamera2Source(camera_factory=lambda: camera)
+    src.open()
+    src.close()
+    assert camera.controls_set == {}
+
+
+def test_picamera_busy_and_missing_are_clear_errors():
+    def busy():
+        raise RuntimeError("Failed to acquire camera: Device or resource busy")
+
+    def missing():
+        raise IndexError("list index out of range")
+
+    with pytest.raises(CameraUnavailable, match="busy; stop the other program"):
+        Picamera2Source(camera_factory=busy).open()
+    with pytest.raises(CameraUnavailable, match="No Raspberry Pi camera found"):
+        Picamera2Source(camera_factory=missing).open()
+
+
+def test_bad_rotation_is_a_config_error():
+    with pytest.raises(ConfigError, match="rotation 45"):
+        Picamera2Source(rotation=45)
+
+
+def test_picamera_module_is_imported_lazily_and_used(monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("picamera2")
+    made = []
+    module.Picamera2 = lambda: made.append(FilePicamera2()) or made[-1]
+    monkeypatch.setitem(sys.modules, "picamera2", module)
+    src = make_source("picamera", lores_width=320)
+    src.open()
+    src.read()
+    src.close()
+    assert made and made[0].closed and not made[0].started

@@ -1,0 +1,168 @@
+"""``oko doctor``: check the exhibit's parts and explain each problem in plain words."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import urllib.request
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+from device.camera import open_source
+from device.config import Config
+from device.snapshot import read_cpu_temp_c
+from recognition.errors import OkoError
+
+#: Below this much available memory the models and a session may not fit.
+MIN_FREE_MB = 300
+#: Above this the Pi throttles (firmware soft limit ~80 °C, hard limit 85 °C).
+HOT_C = 80.0
+_THROTTLE_FLAGS = {
+    0: "under-voltage now (use the official power supply)",
+    1: "ARM frequency capped now",
+    2: "throttled now",
+    3: "soft temperature limit now",
+    16: "under-voltage has occurred since boot",
+    18: "throttling has occurred since boot",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's outcome: ``status`` is "ok", "warn" (works, but look) or "fail"."""
+
+    name: str
+    status: str
+    message: str
+
+
+def check_camera(config: Config) -> Check:
+    """The configured camera opens and delivers a frame (auto may fall back to the demo)."""
+    cam = config.camera
+    try:
+        source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps,
+                             rotation=cam.rotation,
+                             lores_width=config.recognition.detect_width_px)
+    except OkoError as exc:
+        return Check("camera", "fail", str(exc))
+    try:
+        frame = source.read()
+    except OkoError as exc:
+        return Check("camera", "fail", f"{source.name} opened but delivers no frames: {exc}")
+    finally:
+        source.close()
+    width, height = frame.size
+    if source.name == "demo" and cam.source == "auto":
+        return Check("camera", "warn", "No camera found (Pi camera or webcam:0); the demo clip "
+                     "will play. Connect a camera and run oko doctor again.")
+    return Check("camera", "ok", f"{source.name} delivers {width}x{height} frames.")
+
+
+def check_models() -> Check:
+    """The dlib face models load."""
+    from recognition import faces
+
+    started = time.perf_counter()
+    try:
+        faces.models()
+    except OkoError as exc:
+        return Check("face models", "fail", str(exc))
+    return Check("face models", "ok", f"dlib face models load ({time.perf_counter() - started:.1f} s).")
+
+
+def check_gpio(config: Config) -> Check:
+    """GPIO pins can be claimed for the configured button, light and buzzer."""
+    from gpiozero import Device
+
+    c = config.controls
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            factory = Device._default_pin_factory()
+            for pin in (c.button_pin, c.led_pin, c.buzzer_pin):
+                if pin:
+                    factory.pin(pin).close()
+    except Exception as exc:  # noqa: BLE001 - gpiozero raises many kinds
+        return Check("gpio", "warn", f"No GPIO ({type(exc).__name__}): the button and recording "
+                     "light will be absent. Fine on a PC; on a Pi check [controls] pin numbers.")
+    return Check("gpio", "ok", f"GPIO pins {c.button_pin}/{c.led_pin}/{c.buzzer_pin} available.")
+
+
+def check_temperature(run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Check:
+    """CPU temperature, and the firmware's throttling flags where ``vcgencmd`` exists."""
+    temp = read_cpu_temp_c()
+    problems = []
+    if shutil.which("vcgencmd"):
+        out = run(["vcgencmd", "get_throttled"], capture_output=True, text=True, timeout=5).stdout
+        try:
+            flags = int(out.strip().split("=")[1], 16)
+        except (IndexError, ValueError):
+            flags = 0
+        problems = [text for bit, text in _THROTTLE_FLAGS.items() if flags & (1 << bit)]
+    if temp is None and not problems:
+        return Check("temperature", "ok", "No CPU temperature sensor here (not a Pi).")
+    if problems or (temp is not None and temp >= HOT_C):
+        hot = f"CPU at {temp:.0f} °C; " if temp is not None else ""
+        return Check("temperature", "warn", hot + "; ".join(problems or ["too hot"])
+                     + ". Add a heatsink or fan and use the official power supply.")
+    return Check("temperature", "ok", f"CPU at {temp:.0f} °C, not throttled.")
+
+
+def check_memory(meminfo: str = "/proc/meminfo") -> Check:
+    """Enough available RAM for the models and a session."""
+    try:
+        with open(meminfo, encoding="ascii") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        free_mb = int(fields["MemAvailable"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return Check("memory", "warn", "Cannot read available memory.")
+    if free_mb < MIN_FREE_MB:
+        return Check("memory", "fail", f"Only {free_mb:.0f} MB free; Oko needs {MIN_FREE_MB} MB. "
+                     "Close other programs (e.g. the desktop's extra apps).")
+    return Check("memory", "ok", f"{free_mb:.0f} MB available.")
+
+
+def check_service(run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Check:
+    """Whether the ``oko`` systemd service is installed and running."""
+    if not shutil.which("systemctl"):
+        return Check("service", "warn", "No systemd here; run 'oko run' by hand.")
+    state = run(["systemctl", "is-active", "oko.service"], capture_output=True, text=True,
+                timeout=5).stdout.strip()
+    if state == "active":
+        return Check("service", "ok", "oko.service is running.")
+    return Check("service", "warn", f"oko.service is {state or 'not installed'}; install with "
+                 "'sudo scripts/install-pi.sh' or run 'oko run' by hand.")
+
+
+def check_dashboard(config: Config) -> Check:
+    """The dashboard answers ``/healthz`` on the configured port (on this machine)."""
+    url = f"http://127.0.0.1:{config.dashboard.port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            if response.status == 200:
+                return Check("dashboard", "ok", f"{url} answers.")
+    except OSError:
+        pass
+    return Check("dashboard", "warn", f"Nothing answers at {url}; start Oko (service or "
+                 "'oko run') to serve the kiosk.")
+
+
+def run_checks(config: Config, *, camera: bool = True) -> list[Check]:
+    """Every check, in the order a facilitator would fix them.
+
+    Args:
+        camera: set False while Oko itself holds the camera (the doctor cannot open it then).
+    """
+    checks = [check_models(), check_memory(), check_temperature(), check_gpio(config)]
+    if camera:
+        checks.insert(0, check_camera(config))
+    return checks + [check_service(), check_dashboard(config)]
+
+
+def format_checks(checks: list[Check]) -> str:
+    """Checks as aligned lines: ``[ ok ] camera   demo delivers …``."""
+    width = max(len(c.name) for c in checks)
+    marks = {"ok": " ok ", "warn": "warn", "fail": "FAIL"}
+    return "\n".join(f"[{marks[c.status]}] {c.name.ljust(width)}  {c.message}" for c in checks)
