@@ -11,8 +11,13 @@ import numpy as np
 from recognition.colour import clothing_colour
 from recognition.cues import read_cues
 from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
-from recognition.tracking import Tracker
+from recognition.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult
+
+
+#: Longest time faces are followed without a detection: a new face (or a still photo after
+#: another) is looked for at least this often, whatever the frame rate.
+MAX_FOLLOW_S = 0.25
 
 
 def _bounded(lo: float, hi: float, doc: str) -> dict:
@@ -42,6 +47,9 @@ class RecognitionSettings:
     refresh_s: float = field(
         default=3.0, metadata=_bounded(0.2, 60.0, "how often a tracked face is re-encoded")
     )
+    detect_every: int = field(
+        default=3, metadata=_bounded(1, 10, "detect every Nth frame; follow faces in between")
+    )
     max_encodes_per_frame: int = field(
         default=2, metadata=_bounded(1, 50, "faces encoded per frame; the rest wait a frame")
     )
@@ -65,9 +73,16 @@ class Pipeline:
     def __init__(self, settings: RecognitionSettings = RecognitionSettings()):
         self.settings = settings
         self.tracker = Tracker(refresh_s=settings.refresh_s)
+        self._since_detect = settings.detect_every  # detect on the first frame
+        self._detected_s = float("-inf")
+        self._visible: list[Track] = []
 
     def process(self, frame: Frame) -> FrameResult:
-        """Detect, track and (where due) encode the faces in ``frame``.
+        """Detect or follow, then track and (where due) encode the faces in ``frame``.
+
+        Faces are detected every ``detect_every`` frames (and at least every
+        :data:`MAX_FOLLOW_S`); in between they are followed by template matching, and a face
+        lost by following triggers a detection at once.
 
         Boxes in the result are in display pixels (``frame.image``); encodings are present
         only for tracks encoded in this frame, at most ``max_encodes_per_frame`` of them
@@ -87,16 +102,35 @@ class Pipeline:
         # perf_counter only measures stage costs for health and the benchmark; no result
         # depends on it, so the pipeline stays a pure function of its frames.
         started = time.perf_counter()
-        boxes = detect_faces(
-            cv2.cvtColor(small, cv2.COLOR_BGR2RGB),
-            upsample=s.upsample,
-            model=s.model,
-            min_size_px=round(s.min_face_px / to_display),
-        )
-        boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
-        timings["detect"] = _ms_since(started)
+        tiny = cv2.cvtColor(_shrink(small, FOLLOW_WIDTH_PX), cv2.COLOR_BGR2GRAY)
+        to_tiny = tiny.shape[1] / display_w
+        followed = None
+        if self._since_detect + 1 < s.detect_every and now_s - self._detected_s < MAX_FOLLOW_S:
+            followed = self._follow(tiny, to_tiny, now_s)
+        timings["track"] = _ms_since(started)
 
-        tracks = self.tracker.update(boxes, now_s)
+        if followed is not None:
+            self._since_detect += 1
+            tracks = followed
+            boxes = [t.box for t in tracks]
+        else:
+            started = time.perf_counter()
+            boxes = detect_faces(
+                cv2.cvtColor(small, cv2.COLOR_BGR2RGB),
+                upsample=s.upsample,
+                model=s.model,
+                min_size_px=round(s.min_face_px / to_display),
+            )
+            boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
+            timings["detect"] = _ms_since(started)
+            tracks = self.tracker.update(boxes, now_s)
+            for track in tracks:
+                if track.template is not None:
+                    track.template.fill(0)
+                track.template = face_template(tiny, track.box.scaled(to_tiny))
+            self._since_detect, self._detected_s = 0, now_s
+        self._visible = tracks
+
         due = [i for i, t in enumerate(tracks) if self.tracker.needs_encoding(t, now_s)]
         due = due[: s.max_encodes_per_frame]  # boxes come largest first
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB) if boxes else None
@@ -136,6 +170,29 @@ class Pipeline:
     def reset(self) -> None:
         """Forget all tracks, e.g. when the session is wiped."""
         self.tracker.reset()
+        self._visible = []
+        self._since_detect = self.settings.detect_every
+        self._detected_s = float("-inf")
+
+    def _follow(self, tiny: np.ndarray, to_tiny: float, now_s: float) -> list[Track] | None:
+        """Move every visible track by template matching; ``None`` if any face was lost."""
+        height, width = tiny.shape[:2]
+        moved = []
+        for track in self._visible:
+            if track.template is None:
+                return None
+            before = track.box.scaled(to_tiny)
+            after = follow_face(tiny, track.template, before)
+            if after is None:
+                return None
+            dx, dy = (after.left - before.left) / to_tiny, (after.top - before.top) / to_tiny
+            box = track.box
+            shifted = Box(round(box.left + dx), round(box.top + dy), round(box.right + dx),
+                          round(box.bottom + dy))
+            moved.append((track, shifted.clipped(round(width / to_tiny), round(height / to_tiny))))
+        for track, box in moved:
+            self.tracker.follow(track, box, now_s)
+        return [track for track, _ in moved]
 
 
 #: Side of the face thumbnail shown on the kiosk, in pixels.

@@ -2,6 +2,9 @@
 
 Matching is greedy on intersection-over-union, largest overlaps first: at the few faces and
 high frame rates of an exhibit that is as good as the Hungarian method and needs no SciPy.
+
+Between detections, :func:`follow_faces` moves each face by template matching on a tiny grey
+copy of the frame: a fraction of a millisecond per face instead of tens for a detection.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import cv2
 import numpy as np
 
 from recognition.types import Box
@@ -30,6 +34,7 @@ class Track:
     last_seen_s: float
     encoded_s: float | None = None
     samples: list[np.ndarray] = field(default_factory=list)
+    template: np.ndarray | None = None
 
     def add_sample(self, encoding: np.ndarray, now_s: float) -> np.ndarray:
         """Keep ``encoding`` as a sample taken at ``now_s``; return the combined faceprint.
@@ -44,10 +49,13 @@ class Track:
         return np.mean(self.samples, axis=0)
 
     def forget(self) -> None:
-        """Zero and drop this track's samples."""
+        """Zero and drop this track's samples and its face template."""
         for sample in self.samples:
             sample.fill(0.0)
         self.samples.clear()
+        if self.template is not None:
+            self.template.fill(0)
+            self.template = None
 
 
 class Tracker:
@@ -109,6 +117,10 @@ class Tracker:
                 assigned[i] = self._start(box, now_s)
         return [assigned[i] for i in range(len(boxes))]
 
+    def follow(self, track: Track, box: Box, now_s: float) -> None:
+        """Move ``track`` to ``box`` at ``now_s`` (found by following, not detection)."""
+        track.box, track.last_seen_s = box, now_s
+
     def needs_encoding(self, track: Track, now_s: float) -> bool:
         """Whether ``track`` is due a new encoding sample at ``now_s``.
 
@@ -138,3 +150,33 @@ class Tracker:
         stale = [t for t, tr in self._tracks.items() if now_s - tr.last_seen_s > self.max_age_s]
         for track_id in stale:
             self._tracks.pop(track_id).forget()
+
+
+#: Width of the grey copy faces are followed on; a 640-px frame's faces are ~20 px here.
+FOLLOW_WIDTH_PX = 160
+#: Normalised correlation below which a face counts as lost (then the pipeline detects).
+FOLLOW_MIN_SCORE = 0.6
+
+
+def face_template(tiny: np.ndarray, box: Box) -> np.ndarray | None:
+    """The grey patch of ``box`` (in ``tiny``'s pixels) to follow, or ``None`` if too small."""
+    patch = tiny[max(box.top, 0):box.bottom, max(box.left, 0):box.right]
+    return patch.copy() if min(patch.shape[:2], default=0) >= 6 else None
+
+
+def follow_face(tiny: np.ndarray, template: np.ndarray, box: Box) -> Box | None:
+    """Where the face of ``template`` (last at ``box``) is in ``tiny`` now, or ``None`` if lost.
+
+    Looks within one face width around the last position, at ``tiny``'s scale.
+    """
+    height, width = tiny.shape[:2]
+    th, tw = template.shape[:2]
+    area = Box(box.left - tw, box.top - th, box.right + tw, box.bottom + th).clipped(width, height)
+    if area.width < tw or area.height < th:
+        return None
+    window = tiny[area.top:area.bottom, area.left:area.right]
+    scores = cv2.matchTemplate(window, template, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (x, y) = cv2.minMaxLoc(scores)
+    if best < FOLLOW_MIN_SCORE:
+        return None
+    return Box(area.left + x, area.top + y, area.left + x + tw, area.top + y + th)

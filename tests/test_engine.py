@@ -52,7 +52,7 @@ def test_demo_faces_become_visitors_and_jpegs_flow(engine):
 
 def test_analysis_drops_frames_it_cannot_keep_up_with():
     # Upsampling once makes detection ~4x slower (~150 ms a frame): far below 30 fps capture.
-    engine = start_engine(RecognitionSettings(upsample=1))
+    engine = start_engine(RecognitionSettings(upsample=1, detect_every=1))
     try:
         wait_for(lambda: engine.snapshot().health.analysis_fps > 0)
         time.sleep(2)

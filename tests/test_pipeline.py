@@ -1,9 +1,11 @@
 """Pipeline + dossier on real photos: boxes, labels, returning visitors, time in view."""
 
+import numpy as np
 import pytest
 
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
+from recognition.types import Frame
 from tests.conftest import frame_of
 
 
@@ -58,3 +60,30 @@ def test_wipe_returns_a_receipt_and_forgets_everyone(pipeline):
     assert (receipt.visitors, receipt.encodings, receipt.sightings) == (2, 2, 2)
     assert dossier.profiles() == () and dossier.identities.encoding_count == 0
     assert dossier.started_s is None
+
+
+def shifted(image, dx):
+    return np.ascontiguousarray(np.roll(image, dx, axis=1))
+
+
+def test_faces_are_followed_between_detections_and_a_lost_face_forces_one():
+    pipeline = Pipeline(RecognitionSettings(detect_width_px=640, detect_every=3))
+    base = frame_of("obama.jpg", width=640).image
+    results = [pipeline.process(Frame(shifted(base, 6 * i), i / 30, i)) for i in range(4)]
+    detected = ["detect" in r.timings_ms for r in results]
+    assert detected == [True, False, False, True]
+    lefts = [r.faces[0].box.left for r in results]
+    assert all(abs((b - a) - 6) <= 4 for a, b in zip(lefts, lefts[1:]))  # followed the shift
+    assert len({r.faces[0].track_id for r in results}) == 1
+    blank = pipeline.process(Frame(np.zeros_like(base), 4 / 30, 4))
+    assert "detect" in blank.timings_ms and blank.faces == ()
+
+
+def test_reset_zeroes_the_face_templates():
+    pipeline = Pipeline(RecognitionSettings(detect_width_px=640, detect_every=3))
+    pipeline.process(frame_of("obama.jpg", width=640))
+    (track,) = pipeline.tracker.tracks
+    template = track.template
+    assert template is not None and template.any()
+    pipeline.reset()
+    assert not template.any() and pipeline.tracker.tracks == ()
