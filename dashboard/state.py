@@ -87,6 +87,8 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "uptime_s": _round(h.uptime_s),
             "error": h.error,
             "cpu_temp_c": _round(h.cpu_temp_c),
+            "frames_analysed": h.frames_analysed,
+            "analysis_errors": h.analysis_errors,
         },
         "recognition": {
             "tolerance": snapshot.tolerance,

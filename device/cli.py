@@ -85,6 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="skip the camera check (e.g. while the service holds the camera)")
     doctor.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
+    bench = commands.add_parser(
+        "bench", help="measure speed against face_recognition's textbook loop",
+        description="Run our pipeline and face_recognition's textbook real-time loop on the "
+        "same frames of a video and print frames per second, stage times, latency, memory, "
+        "wipe time, and fps against faces in view and resolution.",
+    )
+    bench.add_argument("--source", type=Path, help="video file (default: the demo clip)")
+    bench.add_argument("--seconds", type=float, default=20.0,
+                       help="time budget of the slow textbook loop (default 20)")
+    bench.add_argument("--cores", type=_positive_int, help="pin to this many CPU cores")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--config", type=Path, help="TOML config file")
+    bench.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
     evaluate = commands.add_parser(
         "eval", help="measure recognition accuracy on labelled data",
         description="Measure accuracy on labelled data.",
@@ -119,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return eval_command(args)
         if args.command == "doctor":
             return doctor_command(args)
+        if args.command == "bench":
+            return bench_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -197,6 +213,18 @@ def scan_command(args: argparse.Namespace) -> int:
     watchlist.clear()
     dossier.wipe(0.0)
     return 1 if failed else 0
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    """``oko bench``: measure and print the figures (one JSON object with --json)."""
+    from device.bench import DEMO_CLIP, bench, format_report
+
+    config = load_config(args.config)
+    report = bench(args.source or DEMO_CLIP, seconds=args.seconds, cores=args.cores,
+                   settings=config.recognition,
+                   progress=lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True))
+    print(json.dumps(report) if args.json else format_report(report))
+    return 0
 
 
 def doctor_command(args: argparse.Namespace) -> int:

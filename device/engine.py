@@ -111,6 +111,8 @@ class Engine:
         self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
         self._analysis_ms = 0.0
         self._dropped = 0
+        self._analysed = 0
+        self._analysis_errors = 0
         self._camera_ok = True
         self._error: str | None = None
         self._started_s = clock()
@@ -262,6 +264,11 @@ class Engine:
             self.session.dossier.watchlist.enrol(label, encoding)
         encoding.fill(0.0)
 
+    def remove_from_watchlist(self, label: str) -> int:
+        """Take every sample of ``label`` off the demo watchlist; return how many were removed."""
+        with self._lock:
+            return self.session.dossier.watchlist.remove(label)
+
     def thumbnail_jpeg(self, visitor_id: str) -> bytes | None:
         """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request."""
         with self._lock:
@@ -294,6 +301,8 @@ class Engine:
                     uptime_s=now - self._started_s,
                     error=self._error,
                     cpu_temp_c=read_cpu_temp_c(),
+                    frames_analysed=self._analysed,
+                    analysis_errors=self._analysis_errors,
                 ),
                 last_receipt=self.session.last_receipt,
                 tolerance=self.session.dossier.tolerance,
@@ -405,6 +414,7 @@ class Engine:
             self._stop.set()
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
+            self._analysis_errors += 1
             log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
@@ -424,6 +434,7 @@ class Engine:
                 self._faces, self._faces_s = faces, self._clock()
             self._analysis_ms = (self._clock() - started) * 1000.0
             self._analysis_rate.tick(self._clock())
+            self._analysed += 1
             new_hits = {f.visitor_id for f in faces if f.watchlist is not None} - self._hits_seen
             self._hits_seen |= new_hits
         if receipt is not None:

@@ -22,6 +22,8 @@ class Health:
     uptime_s: float
     error: str | None = None
     cpu_temp_c: float | None = None
+    frames_analysed: int = 0
+    analysis_errors: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,348 @@
+"""``oko bench``: our pipeline against face_recognition's textbook loop, on the same frames.
+
+The **textbook loop** is face_recognition's documented real-time recipe run at the same
+detection resolution and settings as ours, so both see the same faces: on every frame detect,
+encode every face, compare with the known visitors. Its ¼-scale, every-other-frame variant is
+reported for reference only (at ¼ scale it misses most faces, so its speed is not comparable).
+All figures come from one run on one machine, so ratios are meaningful even when it is noisy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from device.camera import DEMO_CLIP, OpenCVSource
+from device.engine import Engine
+from device.errors import CameraUnavailable
+from device.overlay import annotate
+from device.session import Session
+from recognition import faces as face_api
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline, RecognitionSettings
+from recognition.types import Frame
+
+RESOLUTIONS = ((320, 240), (640, 480), (1280, 720))
+FACE_COUNTS = (1, 3, 5, 10)
+
+
+def load_frames(path: Path, limit: int = 600) -> tuple[list[np.ndarray], float, list[float]]:
+    """Decode up to ``limit`` frames of a video; return them, its fps and decode times (ms)."""
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise CameraUnavailable(f"Video file {path} cannot be opened.")
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    frames, decode_ms = [], []
+    while len(frames) < limit:
+        started = time.perf_counter()
+        ok, image = cap.read()
+        if not ok:
+            break
+        decode_ms.append((time.perf_counter() - started) * 1000)
+        frames.append(image)
+    cap.release()
+    if not frames:
+        raise CameraUnavailable(f"Video file {path} has no frames this machine can decode.")
+    return frames, fps, decode_ms
+
+
+def run_ours(frames: list[np.ndarray], fps: float, settings: RecognitionSettings) -> dict:
+    """Our pipeline and dossier over ``frames`` as if live; stage timings per frame."""
+    pipeline, dossier = Pipeline(settings), Dossier(tolerance=settings.tolerance)
+    stages: dict[str, list[float]] = {}
+    busy_s = 0.0
+    for i, image in enumerate(frames):
+        started = time.perf_counter()
+        result = pipeline.process(Frame(image, i / fps, i))
+        matched = time.perf_counter()
+        labelled = dossier.record(result)
+        done = time.perf_counter()
+        busy_s += done - started
+        for name, ms in {**result.timings_ms, "match": (done - matched) * 1000}.items():
+            stages.setdefault(name, []).append(ms)
+        if i % 10 == 0:  # the display side, measured on a sample (it runs only when watched)
+            started = time.perf_counter()
+            shown = annotate(image, labelled)
+            stages.setdefault("annotate", []).append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            cv2.imencode(".jpg", shown, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            stages.setdefault("jpeg", []).append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    receipt = dossier.wipe(0.0)
+    pipeline.reset()
+    wipe_ms = (time.perf_counter() - started) * 1000
+    return {"fps": len(frames) / busy_s, "visitors": receipt.visitors, "stages": stages,
+            "wipe_ms": wipe_ms}
+
+
+def run_textbook(frames: list[np.ndarray], settings: RecognitionSettings, budget_s: float,
+                 *, scale: float = 1.0, every: int = 1, upsample: int | None = None) -> dict:
+    """face_recognition's real-time recipe: detect, encode every face, compare, every frame.
+
+    Frames are taken evenly across the clip so the visitors it finds are comparable, until
+    ``budget_s`` seconds are spent (its fps does not depend on which frames it gets).
+    """
+    fr = face_api.models()
+    known: list[np.ndarray] = []
+    width = frames[0].shape[1]
+    factor = min(1.0, settings.detect_width_px / width) * scale
+    stride = max(1, every)
+    processed = analysed = 0
+    spent_s = 0.0
+    # Interleaved order: any prefix of it is spread over the whole clip.
+    starts = range(0, len(frames), stride)
+    order = [i for phase in range(8) for i in list(starts)[phase::8]]
+    for i in order:
+        started = time.perf_counter()
+        small = cv2.resize(frames[i], None, fx=factor, fy=factor) if factor != 1.0 else frames[i]
+        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        locations = fr.face_locations(rgb, number_of_times_to_upsample=(
+            settings.upsample if upsample is None else upsample))
+        for encoding in fr.face_encodings(rgb, locations):
+            distances = fr.face_distance(known, encoding) if known else np.empty(0)
+            if not len(distances) or distances.min() > settings.tolerance:
+                known.append(encoding)
+        spent_s += time.perf_counter() - started
+        analysed += 1
+        processed += stride  # the frames in between are skipped, i.e. "handled"
+        if spent_s >= budget_s:
+            break
+    return {"fps": processed / spent_s if spent_s else 0.0, "frames": analysed,
+            "visitors": len(known), "covered": analysed / len(order)}
+
+
+def mosaic_frames(face: np.ndarray, count: int, frames: int = 150) -> list[np.ndarray]:
+    """640×480 frames showing ``count`` copies of ``face``, drifting 2 px a frame."""
+    size = 100  # HOG at 640 px without upsampling finds faces from ~80 px
+    face = cv2.resize(face, (size, size))
+    columns = 5
+    out = []
+    for f in range(frames):
+        canvas = np.full((480, 640, 3), 60, np.uint8)
+        for n in range(count):
+            x = 20 + (n % columns) * 124 + (f * 2) % 16
+            y = 40 + (n // columns) * 200
+            canvas[y:y + size, x:x + size] = face
+        out.append(canvas)
+    return out
+
+
+def face_patch(frames: list[np.ndarray]) -> np.ndarray:
+    """A face (with some margin) cut from the clip, for composing crowd frames."""
+    pipeline = Pipeline(RecognitionSettings(detect_every=1))
+    for i in range(len(frames) // 2, len(frames)):
+        result = pipeline.process(Frame(frames[i], i / 30, i))
+        if result.faces:
+            b = result.faces[0].box
+            m = b.width // 3
+            return frames[i][max(0, b.top - m):b.bottom + m, max(0, b.left - m):b.right + m].copy()
+    raise CameraUnavailable("The bench clip shows no face; pick one with faces (--source).")
+
+
+def first_profile_s(path: Path, frames: list[np.ndarray], fps: float,
+                    settings: RecognitionSettings) -> float | None:
+    """Seconds from a face entering the (real-time) picture to its profile being published.
+
+    The clip is played in real time through the real engine; the face's entry is the first
+    frame in which the detector (on every frame) finds it.
+    """
+    probe = Pipeline(dataclasses.replace(settings, detect_every=1))
+    entry = next((i for i, image in enumerate(frames)
+                  if probe.process(Frame(image, i / fps, i)).faces), None)
+    if entry is None:
+        return None
+    source = OpenCVSource(path)
+    source.open()
+    engine = Engine(source, Session(Dossier(tolerance=settings.tolerance), Pipeline(settings),
+                                    idle_wipe_s=600.0))
+    started = time.monotonic()
+    engine.start()
+    try:
+        deadline = started + entry / fps + 10.0
+        while time.monotonic() < deadline:
+            if any(f.visitor_id for f in engine.snapshot().faces):
+                return max(0.0, time.monotonic() - started - entry / fps)
+            time.sleep(0.005)
+    finally:
+        engine.stop()
+    return None
+
+
+def viewers_cost(path: Path, settings: RecognitionSettings, seconds: float,
+                 viewers: int = 5) -> dict:
+    """Analysis fps of the live engine without and with ``viewers`` stream readers."""
+    def measure(n: int) -> float:
+        source = OpenCVSource(path)
+        source.open()
+        engine = Engine(source, Session(Dossier(), Pipeline(settings), idle_wipe_s=600.0))
+        stop = threading.Event()
+
+        def watch() -> None:  # one kiosk: the MJPEG stream plus a state event a second
+            seq, next_event = -1, 0.0
+            while not stop.is_set():
+                item = engine.wait_jpeg(seq, timeout_s=0.5)
+                if item:
+                    seq = item[0]
+                if time.monotonic() >= next_event:
+                    engine.snapshot()
+                    next_event = time.monotonic() + 1.0
+
+        threads = [threading.Thread(target=watch, daemon=True) for _ in range(n)]
+        engine.start()
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)  # warm up
+        before = engine.snapshot().health.frames_analysed
+        time.sleep(seconds)
+        rate = (engine.snapshot().health.frames_analysed - before) / seconds
+        stop.set()
+        engine.stop()
+        return rate
+
+    alone, watched = measure(0), measure(viewers)
+    return {"viewers": viewers, "fps_alone": alone, "fps_watched": watched,
+            "cost_pct": max(0.0, (alone - watched) / alone * 100) if alone else 0.0}
+
+
+def serving_rss_mb(path: Path, seconds: float) -> dict:
+    """Steady and peak RSS of a real ``oko run`` on ``path`` with one viewer on the stream.
+
+    Measured in a separate process, so the bench's own decoded frames do not count.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "device.cli", "run", "--source", f"file:{path}", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parent.parent)
+    samples: list[float] = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with urllib.request.urlopen(url + "/stream.mjpg", timeout=5) as stream:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                stream.read(65536)
+                with open(f"/proc/{proc.pid}/statm", encoding="ascii") as fh:
+                    samples.append(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+    except OSError:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if not samples:
+        return {"steady": None, "peak": None}
+    return {"steady": statistics.median(samples[len(samples) // 2:]), "peak": max(samples)}
+
+
+def _summary(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {"median": statistics.median(ordered),
+            "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]}
+
+
+def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = None,
+          settings: RecognitionSettings = RecognitionSettings(),
+          progress: Callable[[str], None] = lambda _: None) -> dict:
+    """Run every measurement and return the ``oko bench --json`` object."""
+    if cores:
+        os.sched_setaffinity(0, set(range(min(cores, os.cpu_count() or 1))))
+        cv2.setNumThreads(cores)
+    face_api.models()
+    progress("decoding the clip")
+    frames, fps, decode_ms = load_frames(path)
+    progress("our pipeline")
+    ours = run_ours(frames, fps, settings)
+    progress("the textbook loop")
+    textbook = run_textbook(frames, settings, seconds)
+    quarter = run_textbook(frames, settings, seconds / 4, scale=0.25, every=2, upsample=1)
+    progress("face entering to profile published")
+    latency = first_profile_s(path, frames, fps, settings)
+    progress("faces in view")
+    patch = face_patch(frames)
+    by_faces = {}
+    for count in FACE_COUNTS:
+        crowd = mosaic_frames(patch, count)
+        by_faces[str(count)] = {
+            "fps": run_ours(crowd, 30.0, settings)["fps"],
+            "textbook_fps": run_textbook(crowd[:3], settings, seconds / 8)["fps"],
+        }
+    progress("resolutions")
+    by_resolution = {}
+    for width, height in RESOLUTIONS:
+        resized = [cv2.resize(f, (width, height)) for f in frames]
+        run = run_ours(resized, fps, settings)
+        by_resolution[f"{width}x{height}"] = {"fps": run["fps"], "visitors": run["visitors"]}
+        del resized
+    progress("kiosk viewers")
+    viewers = viewers_cost(path, settings, max(2.0, seconds / 4))
+    progress("memory of a serving exhibit")
+    rss = serving_rss_mb(path, max(4.0, seconds / 2))
+    stages = {"decode": decode_ms, **ours["stages"]}
+    return {
+        "source": str(path),
+        "frames": len(frames),
+        "cores": cores or os.cpu_count(),
+        "fps": ours["fps"],
+        "textbook_fps": textbook["fps"],
+        "speedup": ours["fps"] / textbook["fps"] if textbook["fps"] else None,
+        "visitors": ours["visitors"],
+        "textbook_visitors": textbook["visitors"],
+        "textbook_coverage": textbook["covered"],
+        "textbook_quarter": {"fps": quarter["fps"], "visitors": quarter["visitors"]},
+        "first_profile_s": latency,
+        "rss_mb": rss["steady"],
+        "rss_peak_mb": rss["peak"],
+        "bench_rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "wipe_ms": ours["wipe_ms"],
+        "stages_ms": {name: _summary(values) for name, values in stages.items() if values},
+        "by_faces": by_faces,
+        "by_resolution": by_resolution,
+        "viewers": viewers,
+    }
+
+
+def format_report(r: dict) -> str:
+    """The bench result as a readable report."""
+    lines = [
+        f"{r['frames']} frames of {r['source']} on {r['cores']} core(s)",
+        f"ours      {r['fps']:7.1f} frames/s   visitors {r['visitors']}",
+        f"textbook  {r['textbook_fps']:7.1f} frames/s   visitors {r['textbook_visitors']} "
+        f"({r['textbook_coverage']:.0%} of the clip in the time budget)",
+        f"speed-up  {r['speedup']:7.1f}x",
+        f"textbook at 1/4 scale, every other frame (reference only): "
+        f"{r['textbook_quarter']['fps']:.1f} frames/s, visitors {r['textbook_quarter']['visitors']}",
+        "face entering to profile: " + (f"{r['first_profile_s']:.2f} s"
+                                         if r["first_profile_s"] is not None else "not measured"),
+        f"serving exhibit RSS {r['rss_mb'] or 0:.0f} MB steady, {r['rss_peak_mb'] or 0:.0f} MB "
+        f"peak; wipe {r['wipe_ms']:.2f} ms",
+        f"5 viewers: {r['viewers']['fps_alone']:.1f} -> {r['viewers']['fps_watched']:.1f} "
+        f"analysed frames/s ({r['viewers']['cost_pct']:.1f}% cost)",
+        "", "stage       median ms   p95 ms",
+        *(f"{name:10s} {s['median']:9.2f} {s['p95']:8.2f}" for name, s in r["stages_ms"].items()),
+        "", "faces  ours fps  textbook fps",
+        *(f"{n:>5}  {v['fps']:8.1f}  {v['textbook_fps']:12.1f}" for n, v in r["by_faces"].items()),
+        "", "resolution  ours fps  visitors",
+        *(f"{k:>10}  {v['fps']:8.1f}  {v['visitors']:8d}" for k, v in r["by_resolution"].items()),
+    ]
+    return "\n".join(lines)

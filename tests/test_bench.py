@@ -1,0 +1,24 @@
+"""``oko bench --json``: the contract keys and figures that must hold on any machine."""
+
+import json
+
+from tests.test_cli import oko
+
+KEYS = {"fps", "textbook_fps", "speedup", "visitors", "textbook_visitors", "first_profile_s",
+        "rss_mb", "wipe_ms", "stages_ms", "by_faces", "by_resolution"}
+
+
+def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
+    result = oko("bench", "--json", "--seconds", "2", "--cores", "1", timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert KEYS <= report.keys()
+    assert report["speedup"] > 2 and report["fps"] > report["textbook_fps"]
+    # Combining a track's faceprints never finds more people than the textbook loop does.
+    assert 1 <= report["visitors"] <= report["textbook_visitors"]
+    assert report["first_profile_s"] is not None and report["first_profile_s"] < 2.0
+    assert 50 < report["rss_mb"] < 1000 and report["wipe_ms"] < 50
+    assert {"detect", "track", "encode", "match", "decode", "jpeg"} <= report["stages_ms"].keys()
+    assert set(report["by_faces"]) == {"1", "3", "5", "10"}
+    assert set(report["by_resolution"]) == {"320x240", "640x480", "1280x720"}
+    assert all(v["fps"] > 0 for v in report["by_faces"].values())
