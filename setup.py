@@ -28,6 +28,7 @@ setup(
         "setuptools<82",
         "Pillow>=9",
         "flask>=2.3",
+        "waitress>=3.0",
         "gpiozero>=2.0",
     ],
     extras_require={"test": ["pytest>=8", "pytest-timeout>=2.3"]},

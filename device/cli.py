@@ -7,7 +7,6 @@ import dataclasses
 import json
 import logging
 import signal
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -18,10 +17,11 @@ from device.camera import SOURCE_HELP, open_source
 from device.config import Config, load_config
 from device.controls import make_controls
 from device.engine import Engine
-from device.errors import ConfigError, PortInUse
 from device.doctor import format_checks, run_checks
+from device.errors import ConfigError
 from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
 from device.scan import load_encoding, record_json, record_rows, scan
+from device.server import DashboardServer
 from device.session import Session
 from recognition import faces
 from recognition.dossier import Dossier
@@ -169,12 +169,12 @@ def run(args: argparse.Namespace) -> int:
     url = f"http://{_display_host(config.dashboard.host)}:{config.dashboard.port}/"
     print(f"Oko is running on camera '{engine.source.name}': open {url}  (Ctrl+C stops and wipes)",
           flush=True)
-    _stop_on_signals(server)
+    _stop_on_signals(server, engine)
     try:
         server.serve_forever()
     finally:
         receipt = engine.stop()
-        server.server_close()
+        server.shutdown()
         if controls is not None:
             controls.close()
         print(
@@ -283,34 +283,27 @@ def build_engine(config: Config) -> Engine:
     return Engine(source, session, jpeg_quality=config.dashboard.jpeg_quality)
 
 
-def make_server(config: Config, engine: Engine):
+def make_server(config: Config, engine: Engine) -> DashboardServer:
     """Bind the dashboard to the configured address; raise :class:`PortInUse` if taken."""
-    from werkzeug.serving import make_server as werkzeug_server
-
     from dashboard import create_app
 
-    host, port = config.dashboard.host, config.dashboard.port
-    # Bind ourselves: werkzeug prints its own advice and calls sys.exit() on a taken port.
-    try:
-        sock = socket.create_server((host, port))
-    except OSError as exc:
-        raise PortInUse(
-            f"Cannot serve on {host}:{port} ({exc.strerror or exc}); stop the program using "
-            "it or pick another --port."
-        ) from None
-    with sock:  # werkzeug duplicates the descriptor
-        return werkzeug_server(host, port, create_app(engine), threaded=True, fd=sock.fileno())
+    return DashboardServer(create_app(engine), config.dashboard.host, config.dashboard.port)
 
 
 def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host
 
 
-def _stop_on_signals(server) -> None:
+def _stop_on_signals(server: DashboardServer, engine: Engine) -> None:
     def stop(signum, _frame):
         log.info("signal %d: stopping", signum)
-        # shutdown() waits for serve_forever() to return, so it cannot run on this thread.
-        threading.Thread(target=server.shutdown, daemon=True).start()
+
+        def shut_down() -> None:
+            engine.stop()  # wipes, and ends every open stream so the server can close
+            server.shutdown()
+
+        # Stopping waits for threads, which must not happen inside a signal handler.
+        threading.Thread(target=shut_down, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -321,8 +314,8 @@ def _setup_logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # One line per HTTP request (many per second for the stream) drowns the useful log.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Waitress announces itself at INFO; its warnings (e.g. queue depth) still show.
+    logging.getLogger("waitress").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,8 @@ class Engine:
         self._error: str | None = None
         self._started_s = clock()
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Lock()
+        self._stop_receipt: WipeReceipt | None = None
 
     @property
     def running(self) -> bool:
@@ -135,7 +137,17 @@ class Engine:
         self._update_recording()
 
     def stop(self, timeout_s: float = 5.0) -> WipeReceipt:
-        """Stop both threads, close the source and wipe the session; return the receipt."""
+        """Stop both threads, close the source and wipe the session; return the receipt.
+
+        Safe to call again (and from several threads): later calls return the same receipt.
+        """
+        with self._stopping:
+            if self._stop_receipt is not None:
+                return self._stop_receipt
+            self._stop_receipt = self._stop_and_wipe(timeout_s)
+            return self._stop_receipt
+
+    def _stop_and_wipe(self, timeout_s: float) -> WipeReceipt:
         self._stop.set()
         with self._frame_ready:
             self._frame_ready.notify_all()
