@@ -99,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--config", type=Path, help="TOML config file")
     bench.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
+    soak = commands.add_parser(
+        "soak", help="run for a long time and check for memory, thread and descriptor leaks",
+        description="Run the real engine on a video (default: the demo clip) with sessions "
+        "wiped every --session-s seconds and kiosk-like viewers, then report RSS drift, "
+        "leaked threads and open file descriptors.",
+    )
+    soak.add_argument("--minutes", type=float, default=10.0, help="how long (default 10)")
+    soak.add_argument("--session-s", type=float, default=20.0, help="wipe this often")
+    soak.add_argument("--source", type=Path, help="video file (default: the demo clip)")
+    soak.add_argument("--json", action="store_true", help="print one JSON object")
+    soak.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
     evaluate = commands.add_parser(
         "eval", help="measure recognition accuracy on labelled data",
         description="Measure accuracy on labelled data.",
@@ -135,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return doctor_command(args)
         if args.command == "bench":
             return bench_command(args)
+        if args.command == "soak":
+            return soak_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -225,6 +239,26 @@ def bench_command(args: argparse.Namespace) -> int:
                    progress=lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True))
     print(json.dumps(report) if args.json else format_report(report))
     return 0
+
+
+def soak_command(args: argparse.Namespace) -> int:
+    """``oko soak``: exit 0 when RSS drift ≤ 5 %, no thread leaked and descriptors held still."""
+    from device.camera import DEMO_CLIP
+    from device.soak import soak
+
+    if not args.verbose:  # one line per wipe would drown the progress
+        logging.getLogger("device").setLevel(logging.WARNING)
+    report = soak(args.source or DEMO_CLIP, minutes=args.minutes, session_s=args.session_s,
+                  progress=lambda line: print(f"soak: {line}", file=sys.stderr, flush=True))
+    ok = (report["rss_drift_pct"] <= 5.0 and report["threads_leaked"] <= 0
+          and len(report["fds_during"]) == 1)
+    print(json.dumps(report) if args.json else
+          f"{report['minutes']} min, {report['wipes']} wipes, {report['frames_analysed']} frames: "
+          f"RSS {report['rss_start_mb']:.0f} -> {report['rss_end_mb']:.0f} MB "
+          f"({report['rss_drift_pct']:+.1f}%), threads {report['threads_during']} "
+          f"(leaked {report['threads_leaked']}), fds {report['fds_during']}"
+          f" -> {'OK' if ok else 'LEAK'}")
+    return 0 if ok else 1
 
 
 def doctor_command(args: argparse.Namespace) -> int:

@@ -19,6 +19,19 @@ log = logging.getLogger(__name__)
 WIPE_BLINK_S = 1.5
 
 
+class EngineEvents(Protocol):
+    """What the engine tells hardware controls (see :class:`device.controls.Controls`)."""
+
+    def when_recording(self, recording: bool) -> None:
+        """The camera started (True) or stopped (False) being analysed."""
+
+    def when_wiped(self, receipt: WipeReceipt) -> None:
+        """A session was wiped."""
+
+    def when_watchlist_hit(self) -> None:
+        """A face in view matched the watchlist."""
+
+
 class SessionCommands(Protocol):
     """What the button can ask of the engine (see :class:`device.engine.Engine`)."""
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, Protocol
+from typing import Callable
 
 import cv2
 import numpy as np
 
 from device.camera import FrameSource
+from device.controls import EngineEvents
 from device.errors import CameraUnavailable, ConfigError
-from device.overlay import annotate
+from device.frameguard import FrameGuard
 from device.session import Session
-from device.snapshot import Health, Snapshot, read_cpu_temp_c
+from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
+from device.stream import JpegStream
 from recognition.dossier import WipeReceipt
 from recognition.errors import OkoError
 from recognition.images import UnusableImage, as_bgr
@@ -29,47 +31,10 @@ from recognition.types import FaceObservation, Frame
 
 log = logging.getLogger(__name__)
 
-#: Encode JPEGs while a stream reader asked for one within this many seconds.
-_VIEWER_GRACE_S = 2.0
 #: Boxes older than this are not drawn: the face has probably moved on.
 _MAX_BOX_AGE_S = 1.0
-
-
-class EngineEvents(Protocol):
-    """What the engine tells hardware controls (see :class:`device.controls.Controls`)."""
-
-    def when_recording(self, recording: bool) -> None:
-        """The camera started (True) or stopped (False) being analysed."""
-
-    def when_wiped(self, receipt: WipeReceipt) -> None:
-        """A session was wiped."""
-
-    def when_watchlist_hit(self) -> None:
-        """A face in view matched the watchlist."""
-
-
-class RateMeter:
-    """Events per second, smoothed over roughly the last ``window`` events."""
-
-    def __init__(self, window: int = 10):
-        self._alpha = 2.0 / (window + 1)
-        self._interval_s: float | None = None
-        self._last_s: float | None = None
-
-    def tick(self, now_s: float) -> None:
-        """Record one event at ``now_s``."""
-        if self._last_s is not None:
-            dt = now_s - self._last_s
-            self._interval_s = dt if self._interval_s is None else (
-                self._alpha * dt + (1 - self._alpha) * self._interval_s)
-        self._last_s = now_s
-
-    def rate(self, now_s: float) -> float:
-        """Current events per second; decays to 0 when events stop."""
-        if self._interval_s is None or self._last_s is None:
-            return 0.0
-        interval = max(self._interval_s, now_s - self._last_s)
-        return 1.0 / interval if interval > 0 else 0.0
+#: Longest wait between attempts to reopen a failed camera.
+_MAX_RECONNECT_WAIT_S = 2.0
 
 
 class Engine:
@@ -93,7 +58,7 @@ class Engine:
     ):
         self.source = source
         self.session = session
-        self.jpeg_quality = jpeg_quality
+        self.stream = JpegStream(jpeg_quality, clock)
         self.events = events
         self._clock = clock
         self._paused = False
@@ -102,12 +67,9 @@ class Engine:
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards the session and the analysis results
         self._frame_ready = threading.Condition()
-        self._jpeg_ready = threading.Condition()
         self._latest: Frame | None = None
-        self._jpeg: tuple[int, bytearray] | None = None
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
-        self._viewer_s = float("-inf")
         self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
         self._analysis_ms = 0.0
         self._dropped = 0
@@ -116,6 +78,7 @@ class Engine:
         self._camera_ok = True
         self._error: str | None = None
         self._started_s = clock()
+        self._guard = FrameGuard()
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
@@ -151,8 +114,7 @@ class Engine:
         self._stop.set()
         with self._frame_ready:
             self._frame_ready.notify_all()
-        with self._jpeg_ready:
-            self._jpeg_ready.notify_all()
+        self.stream.close()
         for thread in self._threads:
             thread.join(timeout_s)
         self.source.close()
@@ -225,10 +187,7 @@ class Engine:
             if self._latest is not None:
                 self._latest.image.fill(0)
             self._latest = None
-        with self._jpeg_ready:
-            if self._jpeg is not None:
-                self._jpeg[1][:] = bytes(len(self._jpeg[1]))
-            self._jpeg = None
+        self.stream.clear()
 
     def _notify_wiped(self, receipt: WipeReceipt) -> None:
         if self.events is not None:
@@ -330,30 +289,23 @@ class Engine:
         Calling this marks the stream as watched, which makes the capture thread encode.
         Returns ``None`` on timeout or when the engine stops.
         """
-        self._viewer_s = self._clock()
-        with self._jpeg_ready:
-            self._jpeg_ready.wait_for(
-                lambda: self._stop.is_set() or (self._jpeg is not None and self._jpeg[0] > after_seq),
-                timeout_s,
-            )
-            if self._stop.is_set() or self._jpeg is None or self._jpeg[0] <= after_seq:
-                return None
-            return self._jpeg[0], bytes(self._jpeg[1])
+        return self.stream.wait(after_seq, timeout_s)
 
     def _capture_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                frame = self.source.read()
+                frame = self._guard.check(self.source.read(), self._clock())
             except CameraUnavailable as exc:
-                self._camera_ok = False
                 log.warning("camera fault: %s; reconnecting", exc)
                 self._reconnect()
                 continue
-            except Exception:  # noqa: BLE001 - a decoder bug must not kill the exhibit
+            except Exception as exc:  # noqa: BLE001 - a decoder bug must not kill the exhibit
+                log.warning("camera fault (%s); reconnecting", type(exc).__name__)
                 log.debug("capture failed", exc_info=True)
-                self._camera_ok = False
                 self._reconnect()
                 continue
+            if frame is None:
+                continue  # a glitch: skip this frame
             self._camera_ok = True
             self._capture_rate.tick(self._clock())
             if self._paused:
@@ -362,33 +314,30 @@ class Engine:
                 with self._frame_ready:
                     self._latest = frame
                     self._frame_ready.notify_all()
-            if self._clock() - self._viewer_s <= _VIEWER_GRACE_S:
-                self._publish_jpeg(frame)
+            if self.stream.watched:
+                faces = self._faces if self._clock() - self._faces_s <= _MAX_BOX_AGE_S else ()
+                self.stream.publish(frame.image, faces)
 
     def _reconnect(self) -> None:
-        delay_s = 0.5
+        """Close and reopen the source until it works; analysis waits meanwhile."""
+        self._camera_ok = False
+        with self._frame_ready:
+            if self._latest is not None:
+                self._latest.image.fill(0)
+            self._latest = None
+        self._guard.reset()
+        delay_s = 0.25
         while not self._stop.is_set():
             self.source.close()
             try:
                 self.source.open()
                 log.info("camera %s reconnected", self.source.name)
                 return
-            except CameraUnavailable:
+            except Exception:  # noqa: BLE001 - keep trying whatever the driver raises
+                log.debug("camera reopen failed", exc_info=True)
                 self._stop.wait(delay_s)
-                delay_s = min(delay_s * 2, 5.0)
-
-    def _publish_jpeg(self, frame: Frame) -> None:
-        faces = self._faces if self._clock() - self._faces_s <= _MAX_BOX_AGE_S else ()
-        ok, data = cv2.imencode(
-            ".jpg", annotate(frame.image, faces), [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality]
-        )
-        if ok:
-            with self._jpeg_ready:
-                seq = 0 if self._jpeg is None else self._jpeg[0] + 1
-                if self._jpeg is not None:
-                    self._jpeg[1][:] = bytes(len(self._jpeg[1]))  # zero the replaced picture
-                self._jpeg = (seq, bytearray(data.tobytes()))
-                self._jpeg_ready.notify_all()
+                # Capped so a camera plugged back in is picked up within a couple of seconds.
+                delay_s = min(delay_s * 2, _MAX_RECONNECT_WAIT_S)
 
     def _analysis_loop(self) -> None:
         last_seq: int | None = None

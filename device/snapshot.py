@@ -52,3 +52,27 @@ def read_cpu_temp_c(path: str = _THERMAL_ZONE) -> float | None:
             return int(fh.read().strip()) / 1000.0
     except (OSError, ValueError):
         return None
+
+
+class RateMeter:
+    """Events per second, smoothed over roughly the last ``window`` events."""
+
+    def __init__(self, window: int = 10):
+        self._alpha = 2.0 / (window + 1)
+        self._interval_s: float | None = None
+        self._last_s: float | None = None
+
+    def tick(self, now_s: float) -> None:
+        """Record one event at ``now_s``."""
+        if self._last_s is not None:
+            dt = now_s - self._last_s
+            self._interval_s = dt if self._interval_s is None else (
+                self._alpha * dt + (1 - self._alpha) * self._interval_s)
+        self._last_s = now_s
+
+    def rate(self, now_s: float) -> float:
+        """Current events per second; decays to 0 when events stop."""
+        if self._interval_s is None or self._last_s is None:
+            return 0.0
+        interval = max(self._interval_s, now_s - self._last_s)
+        return 1.0 / interval if interval > 0 else 0.0

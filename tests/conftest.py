@@ -47,8 +47,8 @@ def free_port() -> int:
 class LiveOko:
     """An ``oko run`` process serving on a free port, stopped with SIGTERM at the end."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None):
-        self.port = free_port()
+    def __init__(self, *args: str, env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "device.cli", "run", "--port", str(self.port), *args],
@@ -86,8 +86,8 @@ def live_oko():
     """Start ``oko run`` with the given arguments; stopped after the test."""
     started: list[LiveOko] = []
 
-    def start(*args: str, env: dict[str, str] | None = None) -> LiveOko:
-        server = LiveOko(*args, env=env)
+    def start(*args: str, env: dict[str, str] | None = None, port: int | None = None) -> LiveOko:
+        server = LiveOko(*args, env=env, port=port)
         started.append(server)
         server.wait_ready()
         return server

@@ -75,3 +75,60 @@ class FilePicamera2:
     def close(self) -> None:
         self.closed = True
         self._cap.release()
+
+
+class UnpluggableSource:
+    """The demo clip behind a cable that a test can pull out and plug back in."""
+
+    def __init__(self):
+        from device.camera import DemoSource
+
+        self._inner = DemoSource()
+        self.name = "unpluggable"
+        self.plugged = True
+        self.opens = 0
+
+    def open(self) -> None:
+        from device.errors import CameraUnavailable
+
+        if not self.plugged:
+            raise CameraUnavailable("no camera (unplugged)")
+        self.opens += 1
+        self._inner.open()
+
+    def read(self):
+        from device.errors import CameraUnavailable
+
+        if not self.plugged:
+            raise CameraUnavailable("camera unplugged")
+        return self._inner.read()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class ScriptedSource:
+    """A camera delivering frames made by ``make(seq)`` at ~30 fps (frozen, corrupt, odd)."""
+
+    def __init__(self, make, name="scripted"):
+        self.make = make
+        self.name = name
+        self.opens = 0
+        self._seq = 0
+
+    def open(self) -> None:
+        self.opens += 1
+
+    def read(self):
+        import time
+
+        from recognition.types import Frame
+
+        time.sleep(1 / 30)
+        image, lores = self.make(self._seq)
+        frame = Frame(image=image, captured_s=time.monotonic(), seq=self._seq, lores=lores)
+        self._seq += 1
+        return frame
+
+    def close(self) -> None:
+        pass

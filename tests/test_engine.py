@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from device.camera import DemoSource
-from device.engine import Engine, RateMeter
+from device.engine import Engine
+from device.snapshot import RateMeter
 from device.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings

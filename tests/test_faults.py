@@ -1,0 +1,128 @@
+"""Faults a public event brings: pulled cables, frozen or corrupt cameras, bad frames, kills."""
+
+import json
+import signal
+import time
+import urllib.request
+
+import numpy as np
+
+from device.camera import DemoSource
+from device.engine import Engine
+from device.session import Session
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline
+from tests.conftest import load_bgr
+from tests.fakes import ScriptedSource, UnpluggableSource
+
+
+def wait_for(predicate, timeout_s=20.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def engine_on(source):
+    source.open()
+    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=120.0))
+    engine.start()
+    return engine
+
+
+def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
+    source = UnpluggableSource()
+    engine = engine_on(source)
+    try:
+        wait_for(lambda: engine.snapshot().health.frames_analysed > 10)
+        source.plugged = False
+        wait_for(lambda: not engine.snapshot().health.camera_ok, 2.0)
+        analysed = engine.snapshot().health.frames_analysed
+        time.sleep(1.0)
+        assert engine.snapshot().health.frames_analysed - analysed <= 1  # analysis paused
+        assert engine.running  # no restart needed
+        source.plugged = True
+        plugged_at = time.monotonic()
+        wait_for(lambda: engine.snapshot().health.camera_ok, 5.0)
+        wait_for(lambda: engine.snapshot().health.frames_analysed > analysed + 5, 5.0)
+        assert time.monotonic() - plugged_at < 5.0
+    finally:
+        engine.stop()
+
+
+def test_frozen_camera_is_detected_and_reopened():
+    still = load_bgr("obama.jpg")
+    source = ScriptedSource(lambda seq: (still.copy(), None), name="frozen")
+    engine = engine_on(source)
+    try:
+        wait_for(lambda: source.opens >= 2, 8.0)  # ~3 s of identical pictures -> reopen
+    finally:
+        engine.stop()
+
+
+def test_corrupt_frames_are_skipped_and_persistent_corruption_reopens():
+    good = load_bgr("obama.jpg")
+    bad = [np.zeros((0, 0, 3), np.uint8), np.zeros((480, 640, 2), np.uint8),
+           np.zeros((3, 640, 3), np.uint8), np.zeros((480, 640), np.uint16)]
+
+    def make(seq):
+        if seq < 200 and seq % 5:  # mostly glitches, and the odd good (grey 16-bit) frame
+            return bad[seq % len(bad)], None
+        return good, None
+
+    source = ScriptedSource(make, name="corrupt")
+    engine = engine_on(source)
+    try:
+        wait_for(lambda: engine.snapshot().health.frames_analysed >= 5)
+        assert engine.running and engine.snapshot().health.analysis_errors == 0
+    finally:
+        engine.stop()
+    always_bad = ScriptedSource(lambda seq: (bad[0], None), name="broken")
+    engine = engine_on(always_bad)
+    try:
+        wait_for(lambda: always_bad.opens >= 2, 5.0)  # 30 bad frames in a row -> reopen
+    finally:
+        engine.stop()
+
+
+def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
+    good = load_bgr("obama.jpg")
+    # A float picture for analysis makes dlib refuse the frame; every other frame is fine.
+    odd = np.zeros((240, 320, 3), np.float64)
+    source = ScriptedSource(lambda seq: (good, odd if seq % 2 else None), name="odd")
+    engine = engine_on(source)
+    try:
+        wait_for(lambda: engine.snapshot().health.analysis_errors >= 3)
+        wait_for(lambda: engine.snapshot().visitors)
+        assert engine.running
+    finally:
+        engine.stop()
+
+
+def test_clock_jumps_do_not_wipe_early(monkeypatch):
+    source = DemoSource()
+    engine = engine_on(source)
+    try:
+        wait_for(lambda: engine.snapshot().visitors, 30.0)
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda: real() + 86400 * 365)  # NTP sync, a year on
+        time.sleep(1.0)
+        monkeypatch.setattr(time, "time", lambda: real() - 86400 * 365)
+        time.sleep(1.0)
+        snap = engine.snapshot()
+        assert snap.session.number == 1 and snap.visitors  # no wipe from wall-clock jumps
+    finally:
+        engine.stop()
+
+
+def test_sigkill_leaves_nothing_for_the_next_start(live_oko):
+    first = live_oko("--source", "demo")
+    wait_for(lambda: json.load(urllib.request.urlopen(first.url + "/api/state"))["visitors"], 40)
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+    second = live_oko("--source", "demo", port=first.port)
+    state = json.load(urllib.request.urlopen(second.url + "/api/state"))
+    assert state["session"]["number"] == 1 and state["last_wipe"] is None
+    assert state["health"]["uptime_s"] < 30
