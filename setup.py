@@ -31,6 +31,6 @@ setup(
         "waitress>=3.0",
         "gpiozero>=2.0",
     ],
-    extras_require={"test": ["pytest>=8", "pytest-timeout>=2.3"]},
+    extras_require={"test": ["pytest>=8", "pytest-timeout>=2.3", "playwright>=1.40"]},
     entry_points={"console_scripts": ["oko=device.cli:main"]},
 )

@@ -1,14 +1,24 @@
-"""The Flask dashboard: visitor kiosk page, live MJPEG stream and a small JSON API.
+"""The Flask dashboard: visitor kiosk, facilitator page, live MJPEG stream and a JSON API.
 
 It reads :class:`~device.engine.Snapshot` s and sends commands to the engine; it never touches
 recognition internals. Every asset is served from this package (no CDN), under a strict CSP.
+
+Blueprints: :mod:`dashboard.kiosk` (``/``, ``/api/state``, ``/events``, ``/healthz``,
+``/stream.mjpg``), :mod:`dashboard.visitors` (``/api/visitors/<id>``, its thumbnail and
+faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import io
+import secrets
+import time
+from typing import IO, Any, Callable, Protocol
 
-from flask import Flask, Response
+import numpy as np
+from flask import Flask, Request, Response
+
+from device.errors import ConfigError
 
 
 class EngineLike(Protocol):
@@ -18,34 +28,143 @@ class EngineLike(Protocol):
     def running(self) -> bool:
         """Whether the engine is analysing frames."""
 
+    @property
+    def paused(self) -> bool:
+        """Whether the facilitator has blanked the camera."""
+
     def snapshot(self) -> Any:
         """The current :class:`~device.engine.Snapshot`."""
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
         """The next annotated JPEG after ``after_seq``, or ``None``."""
 
+    def wipe(self, *, reason: str = "command") -> Any:
+        """Wipe the session now; return the receipt."""
+
+    def start_session(self) -> bool:
+        """Workshop mode: open a session."""
+
+    def end_session(self, *, reason: str = "end") -> Any:
+        """End the session with a wipe; return the receipt."""
+
+    def set_mode(self, mode: str) -> Any:
+        """Switch ``visit``/``workshop`` (wipes); return the receipt."""
+
+    def pause(self, paused: bool = True) -> None:
+        """Blank the camera, or resume."""
+
+    def set_tolerance(self, tolerance: float) -> None:
+        """Move the matching tolerance (0.2–0.9); raises ConfigError outside."""
+
+    def enrol_visitor(self, label: str, visitor_id: str) -> bool:
+        """Put a consenting visitor on the watchlist; False if unknown."""
+
+    def enrol_photo(self, label: str, data: bytes) -> None:
+        """Put the face in a photo on the watchlist; raises UnusableImage."""
+
+    def remove_from_watchlist(self, label: str) -> int:
+        """Remove ``label`` from the watchlist; return how many samples went."""
+
+    def thumbnail_jpeg(self, visitor_id: str) -> bytes | None:
+        """The visitor's face thumbnail as JPEG, or ``None``."""
+
+    def faceprint(self, visitor_id: str) -> np.ndarray | None:
+        """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
+
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+#: Largest request (a photo to enrol); bigger uploads get a 413.
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
-def create_app(engine: EngineLike, *, test_config: dict[str, Any] | None = None) -> Flask:
+class InMemoryRequest(Request):
+    """A request whose uploaded files stay in RAM.
+
+    werkzeug spools uploads over 500 kB to a temporary file on disk; an enrolment photo is
+    biometric data, so it must never touch the disk. The facilitator zeroes the buffer after
+    use.
+    """
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
+
+
+def create_app(
+    engine: EngineLike,
+    *,
+    test_config: dict[str, Any] | None = None,
+    pin_hash: str = "",
+    language: str = "en",
+    secret_key: bytes | None = None,
+    login_timeout_s: float = 1800.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Flask:
     """Build the dashboard application around ``engine``.
 
     Args:
         engine: the running engine whose snapshots and stream are served.
         test_config: Flask settings to override (tests).
+        pin_hash: ``[dashboard] pin_hash`` from ``oko set-pin``
+            (:func:`dashboard.pin.hash_pin`); empty: the facilitator page cannot be used.
+        language: the screens' language at start, ``"en"`` or ``"sr"``.
+        secret_key: signs the facilitator's session cookie; default a random key per
+            process, so every login ends when Oko restarts.
+        login_timeout_s: a facilitator login ends after this long without a request.
+        clock: monotonic seconds for login expiry and PIN lockouts (tests pass a fake).
+
+    Raises:
+        ConfigError: ``pin_hash`` is not a hash made by ``oko set-pin``, or ``language``
+            is not ``en``/``sr``.
     """
+    from dashboard import errors
+    from dashboard.auth import Access, csrf_token
+    from dashboard.display import Display, language as page_language
+    from dashboard.facilitator import facilitator
+    from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_number, translate
     from dashboard.kiosk import kiosk
+    from dashboard.pin import PinGuard, is_pin_hash
+    from dashboard.visitors import visitors
+
+    if pin_hash and not is_pin_hash(pin_hash):
+        raise ConfigError(
+            "Setting dashboard.pin_hash is not a PIN hash; set it with `oko set-pin`.")
+    if language not in LANGUAGES:
+        raise ConfigError(f"Setting dashboard.language = {language!r} must be en or sr.")
 
     app = Flask(__name__)
+    app.request_class = InMemoryRequest
     app.json.sort_keys = False  # keep the documented key order in /api/state
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_bytes(32),
+        SESSION_COOKIE_NAME="oko_facilitator",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=login_timeout_s,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+    )
     if test_config:
         app.config.update(test_config)
     app.extensions["oko_engine"] = engine
+    app.extensions["oko_display"] = Display(language)
+    app.extensions["oko_access"] = Access(
+        pin_hash, timeout_s=login_timeout_s, clock=clock, guard=PinGuard(clock=clock))
     app.register_blueprint(kiosk)
+    app.register_blueprint(visitors)
+    app.register_blueprint(facilitator)
+    errors.register(app)
+
+    def t(key: str, **values: object) -> str:
+        return translate(key, page_language(), **values)
+
+    app.jinja_env.globals.update(
+        t=t, csrf_token=csrf_token, page_language=page_language, catalogue=catalogue,
+        language_names=LANGUAGE_NAMES, format_number=format_number,
+    )
 
     @app.after_request
     def _secure(response: Response) -> Response:
@@ -53,6 +172,9 @@ def create_app(engine: EngineLike, *, test_config: dict[str, Any] | None = None)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=()")
         return response
 
     return app

@@ -1,46 +1,64 @@
-"""The visitor kiosk: the page, the annotated live stream, the state API and health."""
+"""The visitor kiosk: the page, the annotated live stream, the state API and health.
+
+The kiosk is read-only. ``/api/state`` and ``/events`` carry the snapshot's JSON (see
+:mod:`dashboard.state`) plus ``display``: the language and lesson step the facilitator set.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Iterator
+from typing import Any, Iterator
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
+from dashboard.display import Display, display
+from dashboard.i18n import LANGUAGES, language_or
+from dashboard.lesson import STEPS
+from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
 from dashboard.state import state_json
 
 kiosk = Blueprint("kiosk", __name__)
 
 _BOUNDARY = "frame"
 _EVENT_INTERVAL_S = 1.0
+_FRAME_WAIT_S = 0.5
+_MAX_MISSES = 60
 
 
 def _engine():
     return current_app.extensions["oko_engine"]
 
 
+def _state(engine: Any, shown: Display) -> dict[str, Any]:
+    return {**state_json(engine.snapshot()), "display": shown.json()}
+
+
 @kiosk.get("/")
 def page() -> str:
-    """The kiosk page a visitor sees on the big screen."""
-    return render_template("kiosk.html")
+    """The kiosk page a visitor sees on the big screen; ``?lang=sr`` starts it in Serbian."""
+    g.language = language_or(request.args.get("lang"), display().language)
+    return render_template(
+        "kiosk.html", bars=bars(), this_share=this_camera_share(), figures=FIGURES,
+        schools=SCHOOLS, schools_source_key=SCHOOLS_SOURCE_KEY, steps=STEPS, languages=LANGUAGES,
+    )
 
 
 @kiosk.get("/api/state")
 def state() -> Response:
-    """The current snapshot as JSON (session, visitors, faces, plates, health)."""
-    return jsonify(state_json(_engine().snapshot()))
+    """The current snapshot as JSON (session, visitors, faces, plates, health, display)."""
+    return jsonify(_state(_engine(), display()))
 
 
 @kiosk.get("/events")
 def events() -> Response:
     """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
-    engine = _engine()
+    engine, shown = _engine(), display()
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
         while engine.running:
-            yield f"data: {json.dumps(state_json(engine.snapshot()))}\n\n"
+            yield f"data: {json.dumps(_state(engine, shown))}\n\n"
             time.sleep(_EVENT_INTERVAL_S)
 
     return Response(stream(), mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
@@ -63,8 +81,8 @@ def stream() -> Response:
     def frames() -> Iterator[bytes]:
         seq = -1
         misses = 0
-        while misses < 15:  # ~30 s without a frame: the engine is gone; end the response
-            item = engine.wait_jpeg(seq)
+        while misses < _MAX_MISSES:  # ~30 s without a frame: the engine is gone; end it
+            item = engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S)
             if item is None:
                 misses += 1
                 if not engine.running:

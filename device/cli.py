@@ -14,7 +14,7 @@ from typing import Sequence
 
 from device import __version__
 from device.camera import SOURCE_HELP, open_source
-from device.config import Config, load_config
+from device.config import DEFAULT_CONFIG_PATH, Config, load_config
 from device.controls import make_controls
 from device.engine import Engine
 from device.doctor import format_checks, run_checks
@@ -99,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--config", type=Path, help="TOML config file")
     bench.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
+    set_pin = commands.add_parser(
+        "set-pin", help="set the facilitator PIN (stored as a salted hash in the config file)",
+        description="Store a salted hash of a new facilitator PIN (4-12 digits) as "
+        "[dashboard] pin_hash in the config file; the PIN itself is never stored or printed. "
+        "Without --pin it is asked for twice. Restart Oko afterwards.",
+    )
+    set_pin.add_argument("--config", type=Path,
+                         help="config file to write (default /etc/oko/oko.toml)")
+    set_pin.add_argument("--pin", help="the new PIN (visible in the shell history; "
+                         "omit to be asked)")
+    set_pin.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
     soak = commands.add_parser(
         "soak", help="run for a long time and check for memory, thread and descriptor leaks",
         description="Run the real engine on a video (default: the demo clip) with sessions "
@@ -149,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return bench_command(args)
         if args.command == "soak":
             return soak_command(args)
+        if args.command == "set-pin":
+            return set_pin_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -170,6 +184,11 @@ def run(args: argparse.Namespace) -> int:
             "dashboard.port": args.port,
         },
     )
+    if not _is_loopback(config.dashboard.host) and not config.dashboard.pin_hash:
+        raise ConfigError(
+            f"Serving on {config.dashboard.host} lets other devices reach Oko; set a facilitator "
+            "PIN first with 'oko set-pin --config FILE', or serve on 127.0.0.1."
+        )
     faces.models()  # load the dlib models now, so a missing install fails before serving
     engine = build_engine(config)
     try:
@@ -238,6 +257,33 @@ def bench_command(args: argparse.Namespace) -> int:
                    settings=config.recognition,
                    progress=lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True))
     print(json.dumps(report) if args.json else format_report(report))
+    return 0
+
+
+def set_pin_command(args: argparse.Namespace) -> int:
+    """``oko set-pin``: hash the PIN and store it in the config file."""
+    import getpass
+
+    from dashboard.pin import hash_pin, save_pin_hash
+
+    pin = args.pin
+    if pin is None:
+        pin = getpass.getpass("New facilitator PIN (4-12 digits): ")
+        if getpass.getpass("Once more: ") != pin:
+            raise ConfigError("The two PINs differ; nothing was changed.")
+    try:
+        pin_hash = hash_pin(pin.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{exc} Nothing was changed.") from None
+    path = args.config or DEFAULT_CONFIG_PATH
+    try:
+        save_pin_hash(path, pin_hash)
+    except ValueError as exc:
+        raise ConfigError(f"Cannot set the PIN: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot write {path} ({exc.strerror}); run with sudo or pick "
+                          "another --config.") from None
+    print(f"PIN set in {path}. Restart Oko to use it.")
     return 0
 
 
@@ -321,7 +367,14 @@ def make_server(config: Config, engine: Engine) -> DashboardServer:
     """Bind the dashboard to the configured address; raise :class:`PortInUse` if taken."""
     from dashboard import create_app
 
-    return DashboardServer(create_app(engine), config.dashboard.host, config.dashboard.port)
+    d = config.dashboard
+    app = create_app(engine, pin_hash=d.pin_hash, language=d.language,
+                     login_timeout_s=d.login_timeout_s)
+    return DashboardServer(app, d.host, d.port)
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
 
 
 def _display_host(host: str) -> str:

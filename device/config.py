@@ -66,11 +66,21 @@ class ControlsConfig:
 
 @dataclass(frozen=True)
 class DashboardConfig:
-    """``[dashboard]``: where the kiosk page is served."""
+    """``[dashboard]``: where the kiosk page is served, its language and the facilitator PIN."""
 
     host: str = field(default="127.0.0.1", metadata={"doc": "address to listen on"})
     port: int = field(default=8080, metadata={"min": 1, "max": 65535, "doc": "TCP port"})
     jpeg_quality: int = field(default=80, metadata={"min": 30, "max": 95, "doc": "stream quality"})
+    pin_hash: str = field(
+        default="", metadata={"doc": "facilitator PIN hash from `oko set-pin`; empty: no login"}
+    )
+    language: str = field(
+        default="en", metadata={"choices": ("en", "sr"), "doc": "kiosk language: en or sr"}
+    )
+    login_timeout_s: float = field(
+        default=1800.0,
+        metadata={"min": 60.0, "max": 86400.0, "doc": "facilitator logged out after this idle"},
+    )
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ def describe(config: Config) -> str:
         lines.append(f"[{section.name}]")
         for item in dataclasses.fields(getattr(config, section.name)):
             value = getattr(getattr(config, section.name), item.name)
+            if item.name == "pin_hash" and value:
+                value = "(set)"  # a secret, even hashed: never shown
             text = f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(
                 value, bool) else repr(value)
             lines.append(f"{item.name} = {text}")

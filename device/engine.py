@@ -66,6 +66,9 @@ class Engine:
         self._hits_seen: set[str] = set()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards the session and the analysis results
+        # dlib's detector and models are not thread-safe: one caller at a time (the analysis
+        # loop, or a facilitator enrolling a photo).
+        self._vision = threading.Lock()
         self._frame_ready = threading.Condition()
         self._latest: Frame | None = None
         self._faces: tuple[FaceObservation, ...] = ()
@@ -227,7 +230,8 @@ class Engine:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         if image is None:
             raise UnusableImage("The upload is not a JPEG or PNG picture.")
-        encoding = encode_largest_face(as_bgr(image), self.session.pipeline.settings)
+        with self._vision:
+            encoding = encode_largest_face(as_bgr(image), self.session.pipeline.settings)
         image.fill(0)
         if encoding is None:
             raise UnusableImage("No face found in the photo; use one showing a face clearly.")
@@ -368,7 +372,8 @@ class Engine:
         started = self._clock()
         session_number = self.session.number
         try:
-            result = self.session.pipeline.process(frame)
+            with self._vision:
+                result = self.session.pipeline.process(frame)
         except OkoError as exc:
             self._error = str(exc)
             log.error("analysis stopped: %s", exc)

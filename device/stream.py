@@ -34,6 +34,7 @@ class JpegStream:
         self._clock = clock
         self._ready = threading.Condition()
         self._latest: tuple[int, bytearray] | None = None
+        self._seq = -1  # keeps counting across clear(), so viewers never wait on an old number
         self._viewer_s = float("-inf")
         self._closed = False
 
@@ -49,9 +50,9 @@ class JpegStream:
         if not ok:
             return
         with self._ready:
-            seq = 0 if self._latest is None else self._latest[0] + 1
+            self._seq += 1
             self._zero()
-            self._latest = (seq, bytearray(data.tobytes()))
+            self._latest = (self._seq, bytearray(data.tobytes()))
             self._ready.notify_all()
 
     def wait(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:

@@ -72,3 +72,30 @@ def test_bad_arguments_are_usage_errors(args):
     result = oko(*args)
     assert result.returncode == 2 and "usage: oko" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_set_pin_stores_only_a_hash_and_the_config_still_loads(tmp_path):
+    from device.config import load_config
+    from dashboard.pin import check_pin
+
+    path = tmp_path / "oko.toml"
+    path.write_text('[camera]\nsource = "demo"\n')
+    result = oko("set-pin", "--config", str(path), "--pin", "482913")
+    assert result.returncode == 0 and "482913" not in result.stdout + result.stderr
+    text = path.read_text()
+    assert "482913" not in text and 'source = "demo"' in text
+    config = load_config(path, environ={})
+    assert check_pin(config.dashboard.pin_hash, "482913")
+    assert not check_pin(config.dashboard.pin_hash, "000000")
+
+
+def test_set_pin_rejects_a_bad_pin(tmp_path):
+    path = tmp_path / "oko.toml"
+    assert_one_clear_line(oko("set-pin", "--config", str(path), "--pin", "12ab"),
+                          "4 to 12 digits")
+    assert not path.exists()
+
+
+def test_listening_on_the_network_needs_a_pin():
+    result = oko("run", "--source", "demo", "--host", "0.0.0.0", "--port", str(free_port()))
+    assert_one_clear_line(result, "set a facilitator PIN first")
