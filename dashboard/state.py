@@ -62,6 +62,7 @@ def state_json(snapshot: Any) -> dict[str, Any]:
     return {
         "session": {
             "number": s.number,
+            "token": s.token,
             "active": s.active,
             "visitors": s.visitors,
             "wipe_in_s": _round(s.wipe_in_s),

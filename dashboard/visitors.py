@@ -2,12 +2,14 @@
 
 Everything is made from RAM on request and sent with ``Cache-Control: no-store``. A visitor
 who was wiped (or never existed) is a 404 with a sentence, never a 500. Visitor numbers
-start again at V1 after every wipe, so the pages pass ``?session=N``: a picture asked for
-on behalf of an earlier session is a 404 too, not the new V1's face.
+start again at V1 after every wipe, so the pages pass ``?session=TOKEN``, the session's random
+token from ``/api/state``: a request without it, or on behalf of an earlier session, is a 404
+— never the new V1's face, and nothing a stranger can guess.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
@@ -26,17 +28,19 @@ def _engine():
     return current_app.extensions["oko_engine"]
 
 
-def _checked(visitor_id: str) -> None:
-    """404 unless ``visitor_id`` is well formed and of the session the page asked about."""
+def _checked(visitor_id: str, *, picture: bool = True) -> None:
+    """404 unless ``visitor_id`` is well formed and, for pictures, of the current session."""
     missing = translate("f.err.visitor_not_found", language(), id=visitor_id[:12])
     if not _VISITOR_ID.fullmatch(visitor_id):
         abort(404, description=missing)
-    wanted = request.args.get("session")
-    if wanted is not None:
-        if not wanted.isdigit() or len(wanted) > 9:
-            abort(400, description=translate("f.err.field", language(), field="session"))
-        if int(wanted) != _engine().snapshot().session.number:
-            abort(404, description=missing)
+    if not picture:
+        return  # the same data as in /api/state: no biometric picture
+    wanted = request.args.get("session", "")
+    if len(wanted) > 64:
+        abort(400, description=translate("f.err.field", language(), field="session"))
+    token = _engine().snapshot().session.token
+    if not hmac.compare_digest(wanted.encode(), token.encode()):
+        abort(404, description=missing)
 
 
 def _not_found(visitor_id: str) -> None:
@@ -46,7 +50,7 @@ def _not_found(visitor_id: str) -> None:
 @visitors.get("/<visitor_id>")
 def visitor(visitor_id: str) -> Response:
     """One visitor's profile as in ``/api/state``; 404 if not on record now."""
-    _checked(visitor_id)
+    _checked(visitor_id, picture=False)
     for item in state_json(_engine().snapshot())["visitors"]:
         if item["id"] == visitor_id:
             return jsonify(item)

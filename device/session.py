@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 from dataclasses import dataclass
 
 from recognition.dossier import Dossier, WipeReceipt
@@ -24,7 +25,11 @@ MODES = ("visit", "workshop")
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """The session as visitors see it: number, mode, whether active, the wipe countdown."""
+    """The session as visitors see it: number, mode, whether active, the wipe countdown.
+
+    ``token`` is random and new for every session: URLs of a visitor's pictures carry it, so
+    they cannot be guessed and stop working at the wipe.
+    """
 
     number: int
     active: bool
@@ -33,6 +38,7 @@ class SessionInfo:
     mode: str = "visit"
     recording: bool = True
     started_s_ago: float | None = None
+    token: str = ""
 
 
 class Session:
@@ -63,6 +69,7 @@ class Session:
         self.max_session_s = max_session_s
         self.mode = mode
         self.number = 1
+        self.token = secrets.token_urlsafe(12)
         self.last_receipt: WipeReceipt | None = None
         self._last_face_s: float | None = None
         self._opened_s: float | None = None  # workshop: when the facilitator started
@@ -121,6 +128,7 @@ class Session:
         self.last_receipt = receipt
         self._last_face_s = None
         self._opened_s = None
+        self.token = secrets.token_urlsafe(12)  # URLs of the wiped session's pictures die
         log.info(
             "session %d wiped (%s): %d visitors, %d encodings, %d sightings deleted",
             self.number, reason, receipt.visitors, receipt.encodings, receipt.sightings,
@@ -145,4 +153,5 @@ class Session:
             mode=self.mode,
             recording=self.recording,
             started_s_ago=None if began is None else now_s - began,
+            token=self.token,
         )

@@ -77,11 +77,11 @@ def test_one_visitor_as_json(pair):
 
 def test_thumbnail_and_faceprint_come_from_ram(pair):
     engine, client = pair
-    number = engine.snapshot().session.number
-    thumb = client.get(f"/api/visitors/V1/thumbnail.jpg?session={number}")
+    token = engine.snapshot().session.token
+    thumb = client.get(f"/api/visitors/V1/thumbnail.jpg?session={token}")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     assert thumb.data[:3] == b"\xff\xd8\xff"
-    svg = client.get(f"/api/visitors/V1/faceprint.svg?session={number}")
+    svg = client.get(f"/api/visitors/V1/faceprint.svg?session={token}")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     root = ET.fromstring(svg.data)
     assert len(root.findall("{http://www.w3.org/2000/svg}rect")) == 129  # background + 128
@@ -92,6 +92,7 @@ def test_thumbnail_and_faceprint_come_from_ram(pair):
 ])
 def test_a_wiped_visitor_is_a_404_not_a_500(one, path):
     engine, client = one
+    path += "?session=" + engine.snapshot().session.token if "." in path else ""
     assert client.get(path).status_code == 200
     engine.wipe(reason="test")
     response = client.get(path)
@@ -101,15 +102,20 @@ def test_a_wiped_visitor_is_a_404_not_a_500(one, path):
 
 def test_pictures_asked_for_an_earlier_session_are_404(one):
     engine, client = one
+    old = engine.snapshot().session.token
     engine.wipe(reason="test")
     feed(engine, "biden.jpg")  # session 2 numbers someone else V1
-    assert client.get("/api/visitors/V1/thumbnail.jpg?session=1").status_code == 404
-    assert client.get("/api/visitors/V1/thumbnail.jpg?session=2").status_code == 200
+    new = engine.snapshot().session.token
+    assert new != old and len(new) >= 16
+    assert client.get(f"/api/visitors/V1/thumbnail.jpg?session={old}").status_code == 404
+    assert client.get("/api/visitors/V1/thumbnail.jpg?session=2").status_code == 404
+    assert client.get("/api/visitors/V1/thumbnail.jpg").status_code == 404
+    assert client.get(f"/api/visitors/V1/thumbnail.jpg?session={new}").status_code == 200
 
 
 @pytest.mark.parametrize(("path", "status"), [
-    ("/api/visitors/V1/thumbnail.jpg?session=abc", 400),
-    ("/api/visitors/V1/thumbnail.jpg?session=99999999999", 400),
+    ("/api/visitors/V1/thumbnail.jpg?session=abc", 404),
+    ("/api/visitors/V1/thumbnail.jpg?session=" + "9" * 99, 400),
     ("/api/visitors/../etc/thumbnail.jpg", 404),
     ("/api/visitors/x/faceprint.svg", 404),
     ("/api/visitors/V1234567/faceprint.svg", 404),

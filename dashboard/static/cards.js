@@ -189,7 +189,7 @@ export class Cards {
     const rank = (v) => (v.id === focus ? 0 : v.in_view ? 1 : 2);
     const ordered = [...state.visitors].sort((a, b) => rank(a) - rank(b));
     const ctx = {
-      now, aspect, session: state.session.number, plates: (state.plates || []).map(plateInfo),
+      now, aspect, session: encodeURIComponent(state.session.token), plates: (state.plates || []).map(plateInfo),
       watchlistSize: state.recognition.watchlist_size,
     };
     ordered.forEach((v, index) => {
