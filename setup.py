@@ -30,6 +30,9 @@ setup(
         "flask>=2.3",
         "waitress>=3.0",
         "gpiozero>=2.0",
+        # Tesseract's C API for plate OCR; the wheel bundles libtesseract, the language data
+        # comes from Debian (tesseract-ocr-eng, tesseract-ocr-srp-latn).
+        "tesserocr>=2.7",
     ],
     extras_require={"test": ["pytest>=8", "pytest-timeout>=2.3", "playwright>=1.40"]},
     entry_points={"console_scripts": ["oko=device.cli:main"]},

@@ -33,6 +33,30 @@ def _cues(cues: Any) -> dict[str, Any] | None:
             "smiling": cues.smiling}
 
 
+def _car(c: Any) -> dict[str, Any]:
+    r = c.registry
+    return {
+        "vehicle": c.vehicle_id,
+        "text": c.text,
+        "display": c.display,
+        "valid": c.valid,
+        "country": c.country,
+        "district": c.district,
+        "place": c.place,
+        "registry": None if r is None else {
+            "owner": r.owner, "make": r.make, "model": r.model, "colour": r.colour,
+            "year": r.year, "place": r.place, "fictional": r.fictional, "notice": r.notice,
+        },
+        "visitors": list(c.visitors),
+        "box": _box(c.box),
+        "in_view": c.in_view,
+        "readings": c.readings,
+        "agreement": _round(c.agreement, 2),
+        "first_seen_s": _round(c.first_seen_s),
+        "last_seen_s": _round(c.last_seen_s),
+    }
+
+
 def _visitor(p: Any) -> dict[str, Any]:
     return {
         "id": p.visitor_id,
@@ -53,6 +77,7 @@ def _visitor(p: Any) -> dict[str, Any]:
         "attention": _round(p.attention, 2),
         "clothing": p.clothing,
         "distance": _round(p.distance, 3),
+        "cars": list(getattr(p, "cars", ())),
     }
 
 
@@ -77,7 +102,7 @@ def state_json(snapshot: Any) -> dict[str, Any]:
              "watchlist": _hit(f.watchlist)}
             for f in snapshot.faces
         ],
-        "plates": [],
+        "plates": [_car(c) for c in getattr(snapshot, "plates", ())],
         "health": {
             "fps": _round(h.fps),
             "analysis_fps": _round(h.analysis_fps),
@@ -104,6 +129,7 @@ def state_json(snapshot: Any) -> dict[str, Any]:
             "watchlist_hits": r.watchlist_hits,
             "reason": r.reason,
             "session": r.session,
+            "plates": r.plates,
             "seconds_ago": _round(snapshot.taken_s - r.wiped_at_s),
         },
     }

@@ -141,6 +141,38 @@ def build_parser() -> argparse.ArgumentParser:
     faces_eval.add_argument("--json", action="store_true", help="print JSON instead of a table")
     faces_eval.add_argument("--config", type=Path, help="TOML config file")
     faces_eval.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    plates_eval = kinds.add_parser(
+        "plates",
+        help="plate reading accuracy on labelled photos or simulated prop photos",
+        description="Report exact-match accuracy, character accuracy, detection rate and "
+        "milliseconds per plate. DIR holds labels.csv (columns file, plate); or use "
+        "--simulate N for N simulated camera photos of oko props plates.",
+    )
+    plates_eval.add_argument("folder", type=Path, nargs="?", metavar="DIR")
+    plates_eval.add_argument("--simulate", type=_positive_int, metavar="N",
+                             help="instead of DIR: N simulated photos of prop plates")
+    plates_eval.add_argument("--seed", type=int, default=0, help="seed for --simulate")
+    plates_eval.add_argument("--method", choices=("contour", "cascade"), default="contour",
+                             help="plate detector (default contour)")
+    plates_eval.add_argument("--details", action="store_true", help="one line per photo")
+    plates_eval.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    props = commands.add_parser(
+        "props", help="print realistic Serbian prop licence plates (A4 PNG or PDF)",
+        description="Render printable A4 sheets of Serbian prop plates (blue strip, shield, "
+        "correct proportions) for facilitators to hold up as a 'car'. Each is captioned as a "
+        "prop, not a registration.",
+    )
+    props.add_argument("-o", "--output", type=Path, default=Path("oko-props.pdf"),
+                       help="output file: .pdf (all pages) or .png (one file per page)")
+    props.add_argument("--text", action="append", default=[], metavar="PLATE",
+                       help='a plate to print, e.g. "BG 123-AB" (repeatable)')
+    props.add_argument("--count", type=_positive_int, default=6,
+                       help="random valid plates when no --text is given (default 6)")
+    props.add_argument("--seed", type=int, help="seed for the random plates")
+    props.add_argument("--per-page", type=int, choices=(1, 2, 3, 4), default=3)
+    props.add_argument("--dpi", type=int, default=200, help="print resolution (default 200)")
+    props.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser
 
 
@@ -153,8 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args)
         if args.command == "scan":
             return scan_command(args)
+        if args.command == "eval" and args.kind == "plates":
+            return eval_plates_command(args)
         if args.command == "eval":
             return eval_command(args)
+        if args.command == "props":
+            return props_command(args)
         if args.command == "doctor":
             return doctor_command(args)
         if args.command == "bench":
@@ -322,6 +358,42 @@ def doctor_command(args: argparse.Namespace) -> int:
         print(f"\nWorking, with {warned} warning(s); see above.")
         return 3
     print("\nAll is well.")
+    return 0
+
+
+def eval_plates_command(args: argparse.Namespace) -> int:
+    """``oko eval plates``: score plate reading on labelled or simulated photos."""
+    from device.plate_eval import evaluate_plates, format_scores, simulated_set
+
+    if (args.folder is None) == (args.simulate is None):
+        raise ConfigError("Give either a folder with labels.csv or --simulate N.")
+    if args.folder is not None and not (args.folder / "labels.csv").is_file():
+        raise ConfigError(f"{args.folder} has no labels.csv (columns file, plate).")
+    data = args.folder if args.folder is not None else simulated_set(args.simulate, seed=args.seed)
+    print(format_scores(evaluate_plates(data, method=args.method), details=args.details))
+    return 0
+
+
+def props_command(args: argparse.Namespace) -> int:
+    """``oko props``: write printable sheets of prop plates."""
+    from device.props import random_texts, save_sheets, sheets
+    from recognition.plate_format import normalise
+
+    texts = []
+    for text in args.text:
+        plate = normalise(text, max_corrections=0)
+        if not plate.valid:
+            raise ConfigError(f"{text!r} is not a valid Serbian plate (e.g. \"BG 123-AB\").")
+        texts.append(plate.text)
+    texts = texts or random_texts(args.count, seed=args.seed)
+    if args.output.suffix.lower() not in (".pdf", ".png"):
+        raise ConfigError(f"{args.output} must end in .pdf or .png.")
+    try:
+        written = save_sheets(sheets(texts, per_page=args.per_page, dpi=args.dpi), args.output,
+                              dpi=args.dpi)
+    except OSError as exc:
+        raise ConfigError(f"Cannot write {args.output} ({exc.strerror}).") from None
+    print(f"Wrote {len(texts)} prop plate(s) to {', '.join(map(str, written))}.")
     return 0
 
 

@@ -72,6 +72,17 @@ def check_models() -> Check:
     return Check("face models", "ok", f"dlib face models load ({time.perf_counter() - started:.1f} s).")
 
 
+def check_ocr() -> Check:
+    """The plate OCR engine (Tesseract through tesserocr) and its language data load."""
+    from recognition.plate_ocr import tesseract
+
+    try:
+        tesseract()
+    except OkoError as exc:
+        return Check("plate OCR", "warn", f"{exc} Until then licence plates are off.")
+    return Check("plate OCR", "ok", "Tesseract loads; licence plates are read.")
+
+
 def check_gpio(config: Config) -> Check:
     """GPIO pins can be claimed for the configured button, light and buzzer."""
     from gpiozero import Device
@@ -155,7 +166,8 @@ def run_checks(config: Config, *, camera: bool = True) -> list[Check]:
     Args:
         camera: set False while Oko itself holds the camera (the doctor cannot open it then).
     """
-    checks = [check_models(), check_memory(), check_temperature(), check_gpio(config)]
+    checks = [check_models(), check_ocr(), check_memory(), check_temperature(),
+              check_gpio(config)]
     if camera:
         checks.insert(0, check_camera(config))
     return checks + [check_service(), check_dashboard(config)]

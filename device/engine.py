@@ -27,7 +27,7 @@ from recognition.dossier import WipeReceipt
 from recognition.errors import OkoError
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import encode_largest_face
-from recognition.types import FaceObservation, Frame
+from recognition.types import Box, FaceObservation, Frame
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class Engine:
         self._latest: Frame | None = None
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
+        self._plate_marks: tuple[tuple[Box, str], ...] = ()
         self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
         self._analysis_ms = 0.0
         self._dropped = 0
@@ -185,6 +186,7 @@ class Engine:
     def _after_wipe(self) -> None:
         """Zero and drop the display caches; call with ``_lock`` held."""
         self._faces = ()
+        self._plate_marks = ()
         self._hits_seen.clear()
         with self._frame_ready:
             if self._latest is not None:
@@ -280,6 +282,7 @@ class Engine:
                     analysis_errors=self._analysis_errors,
                 ),
                 last_receipt=self.session.last_receipt,
+                plates=self.session.dossier.vehicles(),
                 tolerance=self.session.dossier.tolerance,
                 watchlist=self.session.dossier.watchlist.labels,
                 paused=self._paused,
@@ -319,8 +322,9 @@ class Engine:
                     self._latest = frame
                     self._frame_ready.notify_all()
             if self.stream.watched:
-                faces = self._faces if self._clock() - self._faces_s <= _MAX_BOX_AGE_S else ()
-                self.stream.publish(frame.image, faces)
+                fresh = self._clock() - self._faces_s <= _MAX_BOX_AGE_S
+                self.stream.publish(frame.image, self._faces if fresh else (),
+                                    self._plate_marks if fresh else ())
 
     def _reconnect(self) -> None:
         """Close and reopen the source until it works; analysis waits meanwhile."""
@@ -398,6 +402,10 @@ class Engine:
                 self._after_wipe()
             else:
                 self._faces, self._faces_s = faces, self._clock()
+                if result.vehicles is not None:
+                    shown = {v.vehicle_id: v.display for v in result.vehicles}
+                    self._plate_marks = tuple((p.box, shown.get(p.vehicle_id, "plate"))
+                                              for p in result.plates)
             self._analysis_ms = (self._clock() - started) * 1000.0
             self._analysis_rate.tick(self._clock())
             self._analysed += 1

@@ -7,24 +7,26 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from recognition.types import FaceObservation
+from recognition.types import Box, FaceObservation
 
 _BOX_BGR = (40, 40, 230)
 _PENDING_BGR = (0, 200, 255)
+_PLATE_BGR = (200, 120, 20)
 
 
-def annotate(image: np.ndarray, faces: Sequence[FaceObservation]) -> np.ndarray:
-    """Return a copy of ``image`` (BGR) with a box and label per face.
+def annotate(image: np.ndarray, faces: Sequence[FaceObservation],
+             plates: Sequence[tuple[Box, str]] = ()) -> np.ndarray:
+    """Return a copy of ``image`` (BGR) with a box and label per face and per plate.
 
-    A face not yet matched is labelled "…" (scanning) in amber; a matched one with its visitor
-    id in red, the colour of the recording light.
+    A face not yet matched is labelled "scanning" in amber; a matched one with its visitor
+    id in red, the colour of the recording light. Plates are boxed in blue with their reading.
     """
     out = image.copy()
     scale = max(0.5, out.shape[1] / 1280)
-    for face in faces:
-        b = face.box
-        colour = _BOX_BGR if face.visitor_id else _PENDING_BGR
-        label = face.visitor_id or "scanning"
+    marks = [(f.box, f.visitor_id or "scanning", _BOX_BGR if f.visitor_id else _PENDING_BGR)
+             for f in faces]
+    marks += [(box, label, _PLATE_BGR) for box, label in plates]
+    for b, label, colour in marks:
         thickness = max(2, round(2 * scale))
         cv2.rectangle(out, (b.left, b.top), (b.right, b.bottom), colour, thickness)
         (tw, th), base = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)

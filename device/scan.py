@@ -18,7 +18,7 @@ import numpy as np
 from recognition.dossier import Dossier
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import Pipeline, RecognitionSettings, encode_largest_face
-from recognition.types import FaceObservation, Frame
+from recognition.types import FaceObservation, Frame, PlateObservation
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class ScanRecord:
     frame: int
     faces: tuple[FaceObservation, ...] = ()
     error: str | None = None
+    plates: tuple[PlateObservation, ...] = ()
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -103,12 +104,13 @@ def scan(
                 continue
             last_s = frame.captured_s
             try:
-                faces = dossier.record(pipeline.process(frame))
+                result = pipeline.process(frame)
+                faces = dossier.record(result)
             except Exception as exc:  # noqa: BLE001 - one bad picture must not end the scan
                 log.debug("analysis failed", exc_info=True)
                 yield ScanRecord(str(path), number, error=f"analysis failed ({type(exc).__name__})")
                 continue
-            yield ScanRecord(str(path), number, faces)
+            yield ScanRecord(str(path), number, faces, plates=result.plates)
         clock_s = last_s + STILL_GAP_S
 
 
@@ -136,15 +138,38 @@ def record_json(record: ScanRecord) -> dict:
             }
             for f in record.faces
         ],
-        "plates": [],
+        "plates": [_plate_json(p) for p in record.plates],
+    }
+
+
+def _plate_json(plate: PlateObservation) -> dict:
+    r = plate.reading
+    return {
+        "text": "" if r is None else r.text,
+        "display": "" if r is None else r.display,
+        "raw": "" if r is None else r.raw,
+        "valid": False if r is None else r.valid,
+        "country": "unknown" if r is None else r.country,
+        "box": [plate.box.left, plate.box.top, plate.box.width, plate.box.height],
+        "confidence": 0.0 if r is None else round(r.confidence, 3),
+        "vehicle": plate.vehicle_id,
     }
 
 
 def record_rows(record: ScanRecord) -> list[tuple[str, ...]]:
-    """Table rows (source, frame, visitor, box, distance, watchlist) for one readable record."""
+    """Table rows (source, frame, visitor, box, distance, watchlist) for one readable record.
+
+    Plates get a row each with the vehicle id in the visitor column and the reading last.
+    """
+    plates = [
+        (record.source, str(record.frame), p.vehicle_id,
+         f"{p.box.left},{p.box.top} {p.box.width}x{p.box.height}", "plate",
+         "" if p.reading is None else p.reading.display)
+        for p in record.plates
+    ]
     if not record.faces:
-        return [(record.source, str(record.frame), "-", "no face", "", "")]
-    return [
+        return plates or [(record.source, str(record.frame), "-", "no face", "", "")]
+    return plates + [
         (
             record.source,
             str(record.frame),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from device.session import SessionInfo
+from recognition.cars import CarProfile
 from recognition.dossier import Profile, WipeReceipt
 from recognition.types import FaceObservation
 
@@ -40,6 +41,7 @@ class Snapshot:
     paused: bool = False
     recording: bool = False
     taken_s: float = 0.0
+    plates: tuple[CarProfile, ...] = ()
 
 
 _THERMAL_ZONE = "/sys/class/thermal/thermal_zone0/temp"

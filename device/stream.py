@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from device.overlay import annotate
-from recognition.types import FaceObservation
+from recognition.types import Box, FaceObservation
 
 #: Encode JPEGs while a viewer asked for one within this many seconds.
 VIEWER_GRACE_S = 2.0
@@ -43,9 +43,10 @@ class JpegStream:
         """Whether a viewer asked for a picture within :data:`VIEWER_GRACE_S`."""
         return self._clock() - self._viewer_s <= VIEWER_GRACE_S
 
-    def publish(self, image: np.ndarray, faces: Sequence[FaceObservation]) -> None:
-        """Draw ``faces`` on ``image`` (BGR), encode it and wake every viewer."""
-        ok, data = cv2.imencode(".jpg", annotate(image, faces),
+    def publish(self, image: np.ndarray, faces: Sequence[FaceObservation],
+                plates: Sequence[tuple[Box, str]] = ()) -> None:
+        """Draw ``faces`` and ``plates`` on ``image`` (BGR), encode it and wake every viewer."""
+        ok, data = cv2.imencode(".jpg", annotate(image, faces, plates),
                                 [cv2.IMWRITE_JPEG_QUALITY, self.quality])
         if not ok:
             return

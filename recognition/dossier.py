@@ -12,6 +12,7 @@ from itertools import permutations
 
 import numpy as np
 
+from recognition.cars import CarBook, CarProfile
 from recognition.cues import Cues
 from recognition.identities import IdentityIndex
 from recognition.types import Box, FaceObservation, FrameResult
@@ -58,6 +59,7 @@ class Profile:
     attention: float | None = None
     clothing: str | None = None
     distance: float | None = None
+    cars: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class WipeReceipt:
     watchlist_hits: int = 0
     reason: str = ""
     session: int = 0
+    plates: int = 0
 
 
 @dataclass
@@ -121,6 +124,7 @@ class Dossier:
         self.identities = IdentityIndex(tolerance=tolerance)
         self.watchlist = watchlist if watchlist is not None else Watchlist()
         self._visitors: dict[str, _Visitor] = {}
+        self.cars = CarBook()
         self._track_owner: dict[int, str] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
@@ -152,8 +156,8 @@ class Dossier:
         gap_s = 0.0 if self._last_frame_s is None else now_s - self._last_frame_s
         counted_s = gap_s if 0.0 < gap_s <= _MAX_FRAME_GAP_S else 0.0
         self._last_frame_s = now_s
-        if result.faces and self._started_s is None:
-            self._started_s = now_s
+        if (result.faces or result.plates) and self._started_s is None:
+            self._started_s = now_s  # a car alone starts a session too: it must be wiped
         seen: dict[str, bool] = {}
         labelled = []
         for face in result.faces:
@@ -176,12 +180,20 @@ class Dossier:
             self._visitors[a].together_frames[b] += 1
         for visitor_id, visitor in self._visitors.items():
             visitor.in_view = visitor_id in seen
+        self.cars.record(result, set(seen))
         return tuple(labelled)
 
     def profiles(self) -> tuple[Profile, ...]:
         """Every visitor's profile, in the order they were first seen."""
         origin = self._started_s or 0.0
-        return tuple(self._profile(vid, v, origin) for vid, v in self._visitors.items())
+        return tuple(
+            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid))
+            for vid, v in self._visitors.items()
+        )
+
+    def vehicles(self) -> tuple[CarProfile, ...]:
+        """Every car of the session, with its registry entry and the visitors seen with it."""
+        return self.cars.profiles(self._started_s or 0.0)
 
     def enrol(self, label: str, visitor_id: str) -> bool:
         """Put ``visitor_id``'s faceprint on the watchlist as ``label`` (with their consent).
@@ -219,7 +231,9 @@ class Dossier:
             tracks=len(self._track_owner),
             trajectory_points=sum(len(v.trajectory) for v in visitors),
             watchlist_hits=sum(v.watchlist is not None for v in visitors),
+            plates=len(self.cars),
         )
+        self.cars.wipe()
         self.identities.wipe()
         for visitor in visitors:
             visitor.forget()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -10,10 +11,15 @@ import numpy as np
 
 from recognition.colour import clothing_colour
 from recognition.cues import read_cues
+from recognition.errors import ModelUnavailable
 from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
+from recognition.plate_votes import PlateTracker
+from recognition.plates import detect_plates, read_candidate
 from recognition.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
-from recognition.types import Box, FaceObservation, Frame, FrameResult
+from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
 
+
+log = logging.getLogger(__name__)
 
 #: Longest time faces are followed without a detection: a new face (or a still photo after
 #: another) is looked for at least this often, whatever the frame rate.
@@ -54,6 +60,7 @@ class RecognitionSettings:
         default=2, metadata=_bounded(1, 50, "faces encoded per frame; the rest wait a frame")
     )
     cues: bool = field(default=True, metadata={"doc": "read landmark cues every frame"})
+    plates: bool = field(default=True, metadata={"doc": "look for and read licence plates"})
     # 0.55 is tuned on the development photos: same-person distances there reach 0.525 and
     # different people start at 0.656. It sits below the midpoint because dlib's distances
     # between different people are known to be smaller for groups under-represented in its
@@ -76,6 +83,8 @@ class Pipeline:
         self._since_detect = settings.detect_every  # detect on the first frame
         self._detected_s = float("-inf")
         self._visible: list[Track] = []
+        self.plates = PlateTracker()
+        self.plates_unavailable: str | None = None  # why plates are off, if the OCR is missing
 
     def process(self, frame: Frame) -> FrameResult:
         """Detect or follow, then track and (where due) encode the faces in ``frame``.
@@ -131,6 +140,12 @@ class Pipeline:
             self._since_detect, self._detected_s = 0, now_s
         self._visible = tracks
 
+        plates, vehicles = (), None
+        if followed is None and s.plates and self.plates_unavailable is None:
+            started = time.perf_counter()
+            plates, vehicles = self._read_plates(small, to_display, (display_w, display_h), now_s)
+            timings["plates"] = _ms_since(started)
+
         due = [i for i, t in enumerate(tracks) if self.tracker.needs_encoding(t, now_s)]
         due = due[: s.max_encodes_per_frame]  # boxes come largest first
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB) if boxes else None
@@ -165,6 +180,8 @@ class Pipeline:
             faces=faces,
             encoded_tracks=len(encodings),
             timings_ms=timings,
+            plates=plates,
+            vehicles=vehicles,
         )
 
     def reset(self) -> None:
@@ -173,6 +190,29 @@ class Pipeline:
         self._visible = []
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
+        self.plates.wipe()
+
+    def _read_plates(self, small: np.ndarray, to_display: float, size: tuple[int, int],
+                     now_s: float) -> tuple[tuple[PlateObservation, ...], tuple]:
+        """Find plates in ``small``, OCR the new or uncertain ones, vote them into vehicles."""
+        candidates = detect_plates(small)
+        ids = self.plates.track([c.box for c in candidates], now_s)
+        seen = []
+        for candidate, vehicle_id in zip(candidates, ids):
+            reading = None
+            if self.plates.due(vehicle_id):
+                try:
+                    reading = read_candidate(candidate)
+                except ModelUnavailable as exc:
+                    self.plates_unavailable = str(exc)
+                    log.warning("licence plates are off: %s", exc)
+                    break
+                vehicle_id = self.plates.add(vehicle_id, reading)
+            box = candidate.box.scaled(to_display).clipped(*size)
+            seen.append(PlateObservation(box, vehicle_id, reading))
+        for candidate in candidates:
+            candidate.crop.fill(0)  # a picture of the plate text: do not leave it lying around
+        return tuple(seen), self.plates.vehicles()
 
     def _follow(self, tiny: np.ndarray, to_tiny: float, now_s: float) -> list[Track] | None:
         """Move every visible track by template matching; ``None`` if any face was lost."""

@@ -9,6 +9,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from recognition.cues import Cues
+    from recognition.plate_votes import Vehicle
+    from recognition.plates import PlateReading
     from recognition.watchlist import WatchlistHit
 
 
@@ -117,9 +119,26 @@ class FaceObservation:
     watchlist: WatchlistHit | None = None
 
 
+@dataclass(frozen=True)
+class PlateObservation:
+    """A licence plate seen in one frame: where (display pixels) and which vehicle it is.
+
+    ``reading`` is this frame's OCR result, or ``None`` when the vehicle's plate was already
+    read often enough and agreed (OCR only runs on new or uncertain plates).
+    """
+
+    box: Box
+    vehicle_id: str
+    reading: PlateReading | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class FrameResult:
-    """Everything the pipeline found in one frame."""
+    """Everything the pipeline found in one frame.
+
+    ``vehicles`` is every vehicle's voted plate as of this frame when plates were looked for
+    in it, else ``None`` (plates are looked for on face-detection frames only).
+    """
 
     seq: int
     captured_s: float
@@ -127,3 +146,5 @@ class FrameResult:
     faces: tuple[FaceObservation, ...] = ()
     encoded_tracks: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    plates: tuple[PlateObservation, ...] = ()
+    vehicles: tuple[Vehicle, ...] | None = None

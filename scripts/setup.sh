@@ -25,6 +25,10 @@ fi
 
 packages=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+# Plate OCR reads Debian's Tesseract language data; the prop plates use Liberation Sans.
+for pkg in tesseract-ocr-eng tesseract-ocr-srp-latn fonts-liberation; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
+done
 if ((with_tests)); then
     command -v chromium >/dev/null || packages+=(chromium)
     command -v shellcheck >/dev/null || packages+=(shellcheck)
@@ -35,7 +39,8 @@ if ((${#packages[@]})); then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
     else
-        say "cannot install ${packages[*]} without root; install them with apt and rerun"
+        say "cannot install ${packages[*]} without root; install them with apt and rerun" \
+            "(without Tesseract data Oko runs with licence plates off)"
         [[ " ${packages[*]} " == *" python3-venv "* ]] && exit 1
     fi
 fi

@@ -1,0 +1,102 @@
+"""Cars in the session memory: voted plates, the fictional registry, and face↔car links.
+
+Linking a face to a car seen at the same moment is what a city system does to learn who
+drives what; here a link is made whenever a visitor and a plate are in the same analysed
+frame. Plate text is personal data: it lives here only until the wipe, and is never logged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from recognition.plate_format import district_name, district_of
+from recognition.plate_votes import Vehicle
+from recognition.registry import VehicleRecord, lookup
+from recognition.types import Box, FrameResult
+
+
+@dataclass(frozen=True)
+class CarProfile:
+    """What the system knows about one car.
+
+    ``place`` is the registration district as a place ("Beograd" for BG); ``registry`` the
+    clearly fictional demo registry's record (``None`` for foreign or unreadable plates);
+    ``visitors`` the visitors seen in the same frames. Times are seconds since the session
+    started; ``agreement`` the share of readings that matched the voted plate.
+    """
+
+    vehicle_id: str
+    text: str
+    display: str
+    valid: bool
+    country: str
+    district: str | None
+    place: str | None
+    registry: VehicleRecord | None
+    visitors: tuple[str, ...]
+    box: Box | None
+    in_view: bool
+    readings: int
+    agreement: float
+    first_seen_s: float
+    last_seen_s: float
+
+
+class CarBook:
+    """The session's cars and which visitors were seen with each."""
+
+    def __init__(self) -> None:
+        self._vehicles: dict[str, Vehicle] = {}
+        self._in_view: set[str] = set()
+        self._links: dict[str, set[str]] = defaultdict(set)
+
+    def __len__(self) -> int:
+        return len(self._vehicles)
+
+    def record(self, result: FrameResult, visitors_in_frame: set[str]) -> None:
+        """Take in a frame's plates and link them to the visitors in the same frame."""
+        if result.vehicles is None:
+            return  # plates were not looked for in this frame
+        self._vehicles = {v.vehicle_id: v for v in result.vehicles}
+        self._in_view = {p.vehicle_id for p in result.plates}
+        for vehicle_id in self._in_view:
+            self._links[vehicle_id] |= visitors_in_frame
+
+    def cars_of(self, visitor_id: str) -> tuple[str, ...]:
+        """The vehicles ``visitor_id`` was seen with."""
+        return tuple(sorted((v for v, people in self._links.items() if visitor_id in people),
+                            key=lambda v: int(v[1:])))
+
+    def profiles(self, origin_s: float) -> tuple[CarProfile, ...]:
+        """Every car, in the order first seen; times relative to ``origin_s``."""
+        cars = []
+        for vehicle in self._vehicles.values():
+            district = district_of(vehicle.text) if vehicle.valid else None
+            cars.append(CarProfile(
+                vehicle_id=vehicle.vehicle_id,
+                text=vehicle.text,
+                display=vehicle.display,
+                valid=vehicle.valid,
+                country=vehicle.country,
+                district=district,
+                place=district_name(district) if district else None,
+                registry=lookup(vehicle.text) if vehicle.valid else None,
+                visitors=tuple(sorted(self._links.get(vehicle.vehicle_id, ()),
+                                      key=lambda v: int(v[1:]))),
+                box=vehicle.box,
+                in_view=vehicle.vehicle_id in self._in_view,
+                readings=vehicle.readings,
+                agreement=vehicle.agreement,
+                first_seen_s=vehicle.first_seen_s - origin_s,
+                last_seen_s=vehicle.last_seen_s - origin_s,
+            ))
+        return tuple(cars)
+
+    def wipe(self) -> int:
+        """Drop every car and link; return how many cars there were."""
+        count = len(self._vehicles)
+        self._vehicles.clear()
+        self._in_view.clear()
+        self._links.clear()
+        return count

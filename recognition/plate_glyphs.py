@@ -1,0 +1,417 @@
+"""Finding the characters on a plate crop: binarising, splitting into glyphs, marks.
+
+Tesseract reads a plate's blue strip, shield, border and the small Cyrillic code under the
+shield as letters unless it is shown the characters only. :func:`character_line` finds them:
+dark, unsaturated blobs of one height on one line, with the strip and shield blanked, the
+frame cut away, broken strokes joined and a lean undone. It also notes what the English OCR
+model cannot see: the caron or acute over Č Ć Š Ž, and the hook that tells J from I.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from recognition.plate_format import Choices
+from recognition.types import Box
+
+#: Character height the crop is scaled to before it is binarised: thresholding a smooth
+#: enlargement keeps the shapes of 12-px characters that thresholding first would break,
+#: and every filter below is sized for it.
+WORK_CHAR_PX = 40
+# Strokes thinner than this share of the crop height are specks, frame lines or the small
+# Cyrillic code, not characters (an opening removes them).
+_STROKE = 0.05
+
+
+@dataclass(frozen=True, eq=False)
+class CharacterLine:
+    """The characters found in a plate crop.
+
+    ``boxes`` are the characters left to right in pixels of ``ink`` (diacritic marks joined
+    to their letter); ``ink`` is the crop's binary image (255 = character ink), scaled by
+    ``scale`` from the crop; ``height_px`` is the median character height in ``ink``.
+    ``offset_px`` is how far ``ink`` was shifted right when its lean was undone (at
+    mid-height), so crop x ≈ (ink x − ``offset_px``) / ``scale``. ``marks`` says, per
+    character, whether a ``"caron"`` (Č Š Ž), an ``"acute"`` (Ć) or a
+    ``"mark"`` of unclear kind was found above it, a J's ``"hook"`` at its foot or a Đ's
+    ``"bar"``, else ``""``: the English model reads
+    these letters without their mark, and small J as I.
+    """
+
+    boxes: tuple[Box, ...]
+    ink: np.ndarray
+    height_px: float
+    scale: float = 1.0
+    marks: tuple[str, ...] = ()
+    offset_px: int = 0
+
+    @property
+    def groups(self) -> tuple[int, ...]:
+        """Characters per group, split at gaps wider than 0.3 character heights.
+
+        A Serbian plate shows ``(2, 3, 2)`` or ``(2, 4, 2)``: the shield and the hyphen leave
+        the gaps.
+        """
+        if not self.boxes:
+            return ()
+        sizes, run = [], 1
+        for before, after in zip(self.boxes, self.boxes[1:]):
+            if after.left - before.right > 0.3 * self.height_px:
+                sizes.append(run)
+                run = 0
+            run += 1
+        return (*sizes, run)
+
+
+def character_line(crop: np.ndarray, *, min_chars: int = 4) -> CharacterLine:
+    """Find the characters of a plate in a BGR ``crop`` (the plate, roughly level).
+
+    Characters seen at an angle lean (a plate turned away shears its glyphs); the lean is
+    measured on the characters found and undone before they are found again.
+
+    Args:
+        crop: H×W×3 uint8 BGR, the plate cut out and straightened; characters are expected
+            to be 25–95 % of its height.
+        min_chars: fewer aligned characters than this count as none (not a plate).
+
+    Returns:
+        The characters, left to right; an empty line if there are not ``min_chars``.
+    """
+    # Scale so characters come out near WORK_CHAR_PX tall (a plate's are ~2/3 its height):
+    # the filters below are sized for that.
+    scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
+    crop = cv2.resize(crop, None, fx=scale, fy=scale,
+                      interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    raw = _binarise(crop)
+    chars, glyphs = _find(raw)
+    offset = 0
+    if len(chars) >= min_chars:
+        shear = _lean(glyphs)
+        if shear:
+            offset = _shear_pad(shear, raw.shape[0])
+            raw = _sheared(raw, shear)
+            chars, glyphs = _find(raw)
+    if len(chars) < min_chars:
+        return CharacterLine((), np.zeros_like(raw), 0.0, scale)
+    median_h = float(np.median([g.box.height for g in chars]))
+    return CharacterLine(tuple(g.box for g in chars), glyphs, median_h, scale,
+                         tuple(g.mark for g in chars), offset)
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    """A character blob: its component labels, its box (mark included) and its mark kind."""
+
+    labels: tuple[int, ...]
+    box: Box
+    mark: str = ""
+
+
+def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
+    """Aligned character blobs in a binary image, left to right, and an image holding only
+    their pixels, so nothing else (border, dirt, a stray blob) reaches the OCR.
+
+    Characters are found after an opening that removes anything thinner than a stroke
+    (specks, thin frame lines, the small Cyrillic code under the shield, which would bridge
+    the gap to the district letters); their marks, often thinner, in ``raw`` as it was.
+    """
+    height, width = raw.shape
+    stroke = max(2, round(height * _STROKE))
+    ink = cv2.morphologyEx(raw, cv2.MORPH_OPEN,
+                           cv2.getStructuringElement(cv2.MORPH_RECT, (stroke, stroke)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    found = [_with_mark(i, Box(x, y, x + w, y + h), ink, raw)
+             for i, (x, y, w, h, area) in enumerate(stats[1:count], start=1)
+             if 0.25 * height <= h <= 0.95 * height
+             and w <= 2.5 * h
+             and area >= 0.12 * w * h
+             and y > 0 and y + h < height  # touching an edge: a border, not a glyph
+             and x > 0 and x + w < width]
+    kept = _trim_ends(_aligned(_joined(sorted(found, key=lambda g: g.box.left))))
+    glyphs = np.where(np.isin(labels, [i for g in kept for i in g.labels]), 255, 0
+                      ).astype(np.uint8)
+    kept = [g if g.mark else _Glyph(g.labels, g.box, _shape_hint(
+        glyphs[g.box.top:g.box.bottom, g.box.left:g.box.right])) for g in kept]
+    for g in kept:
+        if g.mark:  # the mark's pixels come from the unopened image
+            region = (slice(g.box.top, g.box.bottom), slice(g.box.left, g.box.right))
+            glyphs[region] |= raw[region]
+    return kept, glyphs
+
+
+def _lean(glyphs: np.ndarray) -> float:
+    """The horizontal shear (pixels per pixel of height) that makes the glyphs most upright:
+    the one whose column sums are most peaked, as vertical strokes line up."""
+    best, best_score = 0.0, -1.0
+    for shear in np.linspace(-0.5, 0.5, 21):
+        columns = _sheared(glyphs, shear).sum(axis=0, dtype=np.float64)
+        score = float((columns ** 2).sum())
+        if score > best_score + 1e-9:
+            best, best_score = float(shear), score
+    return 0.0 if abs(best) < 0.04 else best
+
+
+def _shear_pad(shear: float, height: int) -> int:
+    return int(abs(shear) * height / 2) + 1
+
+
+def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
+    """``image`` with row ``y`` moved ``-shear * (y - middle)`` pixels sideways."""
+    height, width = image.shape
+    pad = _shear_pad(shear, height)
+    matrix = np.float32([[1, -shear, shear * height / 2 + pad], [0, 1, 0]])
+    return cv2.warpAffine(image, matrix, (width + 2 * pad, height), flags=cv2.INTER_NEAREST)
+
+
+_MARKED = {"caron": {"C": "Č", "S": "Š", "Z": "Ž"}, "acute": {"C": "Ć"},
+           "mark": {"C": "ČĆ", "S": "Š", "Z": "Ž"}}
+
+
+def with_marks(positions: Sequence[Choices], marks: Sequence[str]) -> list[Choices]:
+    """``positions`` with what the marks say about each character put back.
+
+    Where a caron was seen, alternatives that can carry it (C S Z) get it (Č Š Ž); others
+    are left alone, since the mark may have been something else (B and 8 can look marked).
+    The same for an acute (Ć), and for a mark whose kind was unclear: C becomes both Č and
+    Ć, equally likely, which leaves a district such as BČ/BĆ undecided rather than guessed.
+    A clear mark over a letter read as one that cannot carry it adds the marked letters as
+    weaker alternatives. A hook at the foot of a narrow glyph turns ``I`` into ``J``, a bar
+    jutting from the left stem ``D`` into ``Đ``. Positions without a mark are left as read.
+    """
+    out: list[Choices] = []
+    for choices, mark in zip(positions, marks):
+        if mark == "hook":
+            out.append(tuple(("J" if ch == "I" else ch, c) for ch, c in choices))
+        elif mark == "bar":
+            out.append(tuple(("Đ" if ch == "D" else ch, c) for ch, c in choices))
+        elif mark in _MARKED and choices:
+            table = _MARKED[mark]
+            mapped = tuple((marked, c) for ch, c in choices for marked in table.get(ch, ch))
+            if mark != "mark" and not any(ch in table for ch, _ in choices):
+                # A clear mark over a letter read as one that never carries it: the read
+                # is doubtful. Offer the marked letters, weaker than what was read.
+                mapped += tuple((m, choices[0][1] / 2) for ms in table.values() for m in ms)
+            out.append(mapped)
+        else:
+            out.append(choices)
+    return out
+
+
+def _binarise(crop: np.ndarray) -> np.ndarray:
+    """255 where the crop shows character ink: dark and unsaturated (the strip and shield are
+    coloured), against a local threshold so a shadow across the plate does not swallow it."""
+    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
+    grey = hsv[..., 2].copy()
+    hue, saturated = hsv[..., 0], (hsv[..., 1] > 90) & (grey > 50)
+    height, width = grey.shape
+    # Only the strip's blue and the shield's red are blanked: yellow street light makes the
+    # whole plate, characters included, saturated orange. Blanked pixels take the plate's
+    # own white, not pure white, which would make their neighbours look dark.
+    blank = saturated & ((hue <= 8) | (hue >= 165))
+    blue = saturated & (hue >= 95) & (hue <= 135)
+    blank |= blue
+    # The strip's blurred, chroma-subsampled edge is dark but no longer blue, and would be
+    # read as an I: blank everything up to a little past the last mostly-blue column in the
+    # left third of the crop.
+    strip = np.flatnonzero(blue[:, : width // 3].mean(axis=0) > 0.3)
+    if strip.size:
+        blank[:, : strip[-1] + max(2, round(0.12 * height))] = True
+    if blank.any() and not blank.all():
+        grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
+    grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
+    block = max(15, (height // 2) | 1)
+    # A local threshold: light falls unevenly across a plate held by hand, so one threshold
+    # for the whole crop loses the characters at its darker end.
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                block, 10)
+    # The plate's border and frame touch the characters and would merge with them. No
+    # character stroke is taller than a character or longer than 3/4 of its height, so
+    # straight runs beyond that are the border: cut them out.
+    tall = cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(1.1 * WORK_CHAR_PX)))
+    long = cv2.getStructuringElement(cv2.MORPH_RECT, (round(0.75 * WORK_CHAR_PX), 1))
+    border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                                                         long)
+    return cv2.subtract(ink, border)
+
+
+def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
+    """``glyphs`` (left to right) with pieces of one broken character joined again.
+
+    Blur thins the middle strokes of M and W until they break; the pieces nearly touch (a
+    few pixels apart, where neighbouring characters keep a tenth of a height between them)
+    and together are no wider than a character.
+    """
+    out: list[_Glyph] = []
+    for glyph in glyphs:
+        if out:
+            last = out[-1]
+            h = max(last.box.height, glyph.box.height)
+            union = Box(min(last.box.left, glyph.box.left), min(last.box.top, glyph.box.top),
+                        max(last.box.right, glyph.box.right),
+                        max(last.box.bottom, glyph.box.bottom))
+            if (glyph.box.left - last.box.right <= max(1, 0.06 * h) and union.width <= 0.8 * h
+                    and abs(glyph.box.center[1] - last.box.center[1]) <= 0.15 * h
+                    and not (last.mark or glyph.mark)):
+                out[-1] = _Glyph(last.labels + glyph.labels, union)
+                continue
+        out.append(glyph)
+    return out
+
+
+def _trim_ends(glyphs: list[_Glyph]) -> list[_Glyph]:
+    """``glyphs`` without blobs cut off from the row at either end (see :func:`_apart`): on
+    a plate no gap is that wide except beside the shield, inside the row, so such a blob
+    is the plate's frame or something beyond the plate."""
+    while len(glyphs) > 1:
+        h = float(np.median([g.box.height for g in glyphs]))
+        if _apart(glyphs[0], glyphs[1].box.left - glyphs[0].box.right, h):
+            glyphs = glyphs[1:]
+        elif _apart(glyphs[-1], glyphs[-1].box.left - glyphs[-2].box.right, h):
+            glyphs = glyphs[:-1]
+        else:
+            break
+    return glyphs
+
+
+def _apart(glyph: _Glyph, gap_px: float, height_px: float) -> bool:
+    """Whether an end blob is cut off from the row: by more than 0.75 heights, or by more
+    than 0.45 if it is as thin as a frame line (an I stands closer to its neighbours)."""
+    return gap_px > 0.75 * height_px or (gap_px > 0.45 * height_px
+                                         and glyph.box.width < 0.3 * height_px)
+
+
+def _aligned(found: list[_Glyph]) -> list[_Glyph]:
+    """The largest subset of ``found`` of about one height with centres on one line."""
+    best: list[_Glyph] = []
+    for anchor in found:
+        cy, h = anchor.box.center[1], anchor.box.height
+        group = [g for g in found if abs(g.box.height - h) <= 0.2 * h
+                 and abs(g.box.center[1] - cy) <= 0.25 * h]
+        if len(group) > len(best):
+            best = group
+    return best
+
+
+def _with_mark(label: int, char: Box, ink: np.ndarray, raw: np.ndarray) -> _Glyph:
+    """The character blob ``label``, grown to take in a caron or accent above it.
+
+    Plates shorten the letters that carry marks, so the letter alone is shorter than its
+    neighbours; with its mark it lines up again. The mark is looked for in ``raw`` (before
+    the opening, which can erase a thin mark): ink centred over the letter, in the half
+    height above it, not touching the crop's top. Blur may also have fused the mark to the
+    letter; :func:`_fused_mark` finds those.
+    """
+    top = max(0, round(char.top - 0.5 * char.height))
+    above = raw[top:char.top, max(0, char.left - 1):char.right + 1] > 0
+    rows, cols = np.nonzero(above)
+    if rows.size and top + rows.min() > 0:
+        mark = Box(int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1)
+        centred = abs((mark.left + mark.right) / 2 - (above.shape[1] - 1) / 2) \
+            <= 0.3 * char.width
+        sized = (0.08 * char.height <= mark.height < 0.4 * char.height
+                 and 0.3 * char.width <= mark.width <= 1.1 * char.width
+                 and mark.bottom >= above.shape[0] - max(2, 0.15 * char.height))
+        if centred and sized:
+            grown = Box(char.left, top + mark.top, char.right, char.bottom)
+            return _Glyph((label,), grown, _mark_kind(above[mark.top:mark.bottom,
+                                                         mark.left:mark.right]))
+    return _Glyph((label,), char, _fused_mark(raw[char.top:char.bottom,
+                                                  char.left:char.right]))
+
+
+def _shape_hint(glyph: np.ndarray) -> str:
+    """``"hook"`` (J, see :func:`_hook`), ``"bar"`` (Đ, see :func:`_bar`) or ``""``."""
+    return _hook(glyph) or _bar(glyph)
+
+
+def _bar(glyph: np.ndarray) -> str:
+    """``"bar"`` if the glyph's left edge juts out at mid-height, as Đ's crossbar does
+    and D's straight stem does not."""
+    height, width = glyph.shape
+    ink = glyph > 0
+    if height < 12 or width < 6:
+        return ""
+    def lefts(rows: slice) -> list[int]:
+        return sorted(int(np.flatnonzero(r)[0]) for r in ink[rows] if r.any()) or [width]
+
+    # The bar is a few rows thick: the second-leftmost row of the middle band, so one
+    # stray pixel is not a bar.
+    middle = lefts(slice(round(height * 0.38), round(height * 0.62)))
+    rest = min(np.median(lefts(slice(round(height * 0.12), round(height * 0.3)))),
+               np.median(lefts(slice(round(height * 0.7), round(height * 0.88)))))
+    jut = rest - middle[min(1, len(middle) - 1)]
+    return "bar" if jut >= max(2, 0.08 * height) else ""
+
+
+def _hook(glyph: np.ndarray) -> str:
+    """``"hook"`` if a narrow glyph curls out to the left at its foot, as J does and I and 1
+    do not; Tesseract often reads a small J as I."""
+    height, width = glyph.shape
+    ink = glyph > 0
+    middle = ink[height // 3:2 * height // 3].any(axis=0)
+    if height < 12 or not middle.any():
+        return ""
+    stem_left = int(np.flatnonzero(middle)[0])
+    stem_width = int(np.flatnonzero(middle)[-1]) - stem_left + 1
+    if stem_width > 0.3 * height:
+        return ""  # not a narrow glyph
+    foot = ink[round(height * 0.75):].any(axis=0)
+    reach = stem_left - int(np.flatnonzero(foot)[0]) if foot.any() else 0
+    return "hook" if reach >= max(2, 0.12 * height) else ""
+
+
+def _mark_kind(shape: np.ndarray) -> str:
+    """``"caron"`` for a v-shaped mark, ``"acute"`` for one slanting up to the right,
+    ``"mark"`` when a few pixels cannot tell.
+
+    Told apart by where the ink sits: a caron's top row is spread to both sides of its
+    foot, an acute's top is right of its foot.
+    """
+    rows = np.flatnonzero(shape.any(axis=1))
+    if rows.size < 2 or shape.shape[1] < 3:
+        return "mark"
+    third = max(1, rows.size // 3)
+    cols = np.arange(shape.shape[1])
+    top = shape[rows[:third]].sum(axis=0)
+    foot = shape[rows[-third:]].sum(axis=0)
+    shift = ((cols * top).sum() / top.sum() - (cols * foot).sum() / foot.sum()) / shape.shape[1]
+    spread = np.flatnonzero(top)
+    both_sides = spread.size and spread[0] < 0.3 * shape.shape[1] and \
+        spread[-1] > 0.7 * shape.shape[1]
+    if shift > 0.15 and not both_sides:
+        return "acute"
+    if abs(shift) < 0.1 and both_sides:
+        return "caron"
+    return "mark"
+
+
+def _fused_mark(glyph: np.ndarray) -> str:
+    """The kind of mark fused to the top of a letter by blur, or ``""``.
+
+    A fused caron or acute meets its letter at a narrow neck near the middle of the glyph,
+    in its top third, with wider ink above (the mark) and over half as wide again just below
+    (the letter's top stroke). The letters that carry marks (C S Z) have no such neck of
+    their own: their narrow rows there are at the edge (C, S) or part of a long diagonal
+    (Z); the sides of B, O and 8 are two strokes, not one.
+    """
+    height, width = glyph.shape
+    if height < 12 or width < 4:
+        return ""
+    ink = glyph > 0
+    rows = ink.sum(axis=1)
+    reach = max(2, round(height * 0.1))
+    for r in range(max(2, round(height * 0.08)), round(height * 0.35)):
+        above, below = rows[:r].max(), rows[r + 1:r + 1 + reach].max()
+        cols = np.flatnonzero(ink[r])
+        if rows[r] == 0 or rows[r] > 0.7 * above or below < 1.6 * rows[r]:
+            continue
+        if abs(cols.mean() - (width - 1) / 2) > 0.2 * width or cols[-1] - cols[0] >= cols.size:
+            continue  # off-centre, or two strokes (the sides of B, O, 8), not one neck
+        shape = ink[:r]
+        used = np.flatnonzero(shape.any(axis=0))
+        return _mark_kind(shape[:, used[0]:used[-1] + 1])
+    return ""

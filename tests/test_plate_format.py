@@ -1,0 +1,113 @@
+"""Serbian plate format: normalising OCR text, corrections by position, districts (pure)."""
+
+import random
+
+import pytest
+
+from recognition.plate_format import (
+    DISTRICTS, UNREADABLE, display, district_name, is_serbian, is_taxi, normalise,
+    random_plate, read_choices,
+)
+
+
+def test_all_eighty_district_codes_with_their_seats():
+    assert len(DISTRICTS) == 80
+    assert district_name("BG") == "Beograd"
+    assert district_name("ns") == "Novi Sad"
+    assert district_name("ČA") == "Čačak"
+    assert district_name("ĐA") == "Đakovica"
+    assert district_name("XX") is None
+
+
+@pytest.mark.parametrize(("raw", "text", "shown"), [
+    ("BG 123-AB", "BG123AB", "BG 123-AB"),
+    ("bg123ab", "BG123AB", "BG 123-AB"),
+    ("BG 1087-HG", "BG1087HG", "BG 1087-HG"),        # four digits
+    ("NS 2700-TX", "NS2700TX", "NS 2700-TX"),        # taxi
+    ("BG 003-EČ", "BG003EČ", "BG 003-EČ"),           # pre-2017 serial letter with a caron
+    ("NS 279-CĐ", "NS279CĐ", "NS 279-CĐ"),
+    ("ŠA 123-AB", "ŠA123AB", "ŠA 123-AB"),
+    ("KŽ·456·OD", "KŽ456OD", "KŽ 456-OD"),           # a raised dot instead of the hyphen
+])
+def test_well_formed_plates_are_normalised(raw, text, shown):
+    plate = normalise(raw)
+    assert (plate.text, plate.display, plate.valid, plate.country) == (text, shown, True, "SRB")
+    assert plate.corrections == 0
+
+
+@pytest.mark.parametrize(("raw", "text", "corrections"), [
+    ("8G 123-AB", "BG123AB", 1),     # 8 in a letter position is B
+    ("BG 1O3-AB", "BG103AB", 1),     # O in a digit position is 0
+    ("BG I23-A8", "BG123AB", 2),
+    ("CA 123-AB", "ČA123AB", 1),     # CA is no district; only ČA fits
+    ("KS 1234-TX", "KŠ1234TX", 1),
+    ("BG 123-A0", "BG123AO", 1),
+])
+def test_confusions_are_corrected_by_position(raw, text, corrections):
+    plate = normalise(raw)
+    assert (plate.text, plate.valid, plate.corrections) == (text, True, corrections)
+
+
+@pytest.mark.parametrize("raw", [
+    "8G I23-A8",       # three corrections needed: too many to trust
+    "BC 123-AB",       # Bečej or Bogatić: not decided by guessing
+    "BG 123-A",        # a character missing
+    "BG 12345-AB",     # five digits
+    "BG 123-ABC",      # 8 characters, but "A" is no digit: the groups show it
+    "",
+    "IIII11",          # frame lines and shadows
+    "HELLO",
+    "1234567",
+])
+def test_what_does_not_fit_is_unreadable_never_guessed(raw):
+    plate = normalise(raw)
+    assert (plate.text, plate.display, plate.valid) == ("", UNREADABLE, False)
+
+
+def test_a_half_read_serbian_plate_is_not_passed_off_as_foreign():
+    assert normalise("BG123A").country == "unknown"
+    assert normalise("BG 1234").country == "unknown"
+
+
+@pytest.mark.parametrize("raw", ["ZG 9757-HG", "ZG4585ES", "M AB 1234", "AB 123 CD"])
+def test_foreign_plates_are_kept_as_read_and_never_valid(raw):
+    plate = normalise(raw)
+    assert plate.country == "foreign"
+    assert plate.text == raw.replace(" ", "").replace("-", "")
+    assert plate.display == plate.text  # not forced into the Serbian layout
+    assert plate.valid is False
+
+
+def test_display_and_taxi():
+    assert display("BG1234AB") == "BG 1234-AB"
+    assert display("ZG9757HG") == "ZG9757HG"
+    assert is_taxi("NS1441TX") and not is_taxi("NS1441TA")
+
+
+def test_random_plates_are_well_formed_and_repeatable():
+    plates = [random_plate(random.Random(7)) for _ in range(3)]
+    assert len(set(plates)) == 1
+    rng = random.Random(1)
+    assert all(is_serbian(random_plate(rng)) for _ in range(500))
+
+
+def test_choices_pick_the_engine_alternative_that_fits_the_position():
+    # The engine read "8" first but also considered "B": in a letter position B wins.
+    positions = [(("B", 0.9),), (("G", 0.9),), (("1", 0.9),), (("2", 0.9),), (("3", 0.9),),
+                 (("A", 0.9),), (("8", 0.8), ("B", 0.6))]
+    plate = read_choices(positions, groups=(2, 3, 2))
+    assert (plate.text, plate.corrections) == ("BG123AB", 1)
+    assert 0.8 < plate.confidence < 0.95
+
+
+def test_no_corrections_when_the_groups_show_a_character_was_lost():
+    # "BG 1234-A" read as 7 characters in groups (2, 4, 1): correcting "4" to "A" would
+    # invent the plate BG 123-AA.
+    positions = [((ch, 0.9),) for ch in "BG1234A"]
+    assert read_choices(positions, groups=(2, 4, 1)).valid is False
+    assert read_choices(positions, groups=(2, 3, 2)).text == "BG123AA"
+
+
+def test_a_position_nothing_was_read_in_makes_the_plate_unreadable():
+    positions = [((ch, 0.9),) for ch in "BG123A"] + [()]
+    assert read_choices(positions).display == UNREADABLE

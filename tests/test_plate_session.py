@@ -1,0 +1,101 @@
+"""Plates in the live path: pipeline → dossier (face↔car, fictional registry) → API, scan, wipe."""
+
+import json
+import logging
+
+import cv2
+import pytest
+
+from dashboard.state import state_json
+from device.camera import DemoSource
+from device.engine import Engine
+from device.props import plate_bgr
+from device.session import Session
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline
+from recognition.types import Frame
+from tests.conftest import load_bgr
+from tests.test_cli import oko
+
+PLATE = "BG 123-AB"
+
+
+def visitor_with_car(text=PLATE):
+    """A real photo of a face with a prop plate held up below it, 640×480."""
+    image = cv2.resize(load_bgr("obama.jpg"), (640, 800))[:480].copy()
+    plate = plate_bgr(text, width_px=220)
+    h, w = plate.shape[:2]
+    image[480 - h - 20:460, 400:400 + w] = plate
+    return image
+
+
+def run(frames, pipeline=None, dossier=None):
+    pipeline, dossier = pipeline or Pipeline(), dossier or Dossier()
+    results = []
+    for i, image in enumerate(frames):
+        result = pipeline.process(Frame(image, i / 10, i))
+        dossier.record(result)
+        results.append(result)
+    return pipeline, dossier, results
+
+
+def test_plate_is_read_once_linked_to_the_face_and_looked_up():
+    _, dossier, results = run([visitor_with_car()] * 7)
+    read = [r for r in results if r.plates]
+    assert read and read[0].plates[0].reading.display == PLATE
+    assert all(p.vehicle_id == "C1" for r in read for p in r.plates)
+    (car,) = dossier.vehicles()
+    assert (car.text, car.valid, car.country, car.place) == ("BG123AB", True, "SRB", "Beograd")
+    assert car.registry.fictional and car.registry.plate == "BG123AB"
+    assert car.visitors == ("V1",)
+    (visitor,) = dossier.profiles()
+    assert visitor.cars == ("C1",)
+    receipt = dossier.wipe(1.0)
+    assert receipt.plates == 1 and dossier.vehicles() == ()
+
+
+def test_a_car_alone_starts_a_session_so_it_is_wiped():
+    image = visitor_with_car()
+    image[:300] = 90  # no face, only the plate
+    _, dossier, _ = run([image])
+    assert dossier.started_s is not None and len(dossier.vehicles()) == 1
+
+
+def test_state_json_plates_entry():
+    pipeline, dossier, _ = run([visitor_with_car()] * 4)
+    source = DemoSource()
+    engine = Engine(source, Session(dossier, pipeline, idle_wipe_s=60))
+    (entry,) = state_json(engine.snapshot())["plates"]
+    assert entry["vehicle"] == "C1" and entry["display"] == PLATE and entry["place"] == "Beograd"
+    assert entry["registry"]["fictional"] is True and entry["visitors"] == ["V1"]
+    assert state_json(engine.snapshot())["visitors"][0]["cars"] == ["C1"]
+
+
+def test_scan_json_fills_plates(tmp_path):
+    path = tmp_path / "car.png"
+    cv2.imwrite(str(path), visitor_with_car("NS 4567-KM"))
+    result = oko("scan", "--json", str(path))
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    (plate,) = record["plates"]
+    assert plate["text"] == "NS4567KM" and plate["display"] == "NS 4567-KM"
+    assert plate["valid"] is True and plate["country"] == "SRB" and plate["vehicle"] == "C1"
+    x, y, w, h = plate["box"]
+    assert 380 < x < 460 and w > 150 and 0 < plate["confidence"] <= 1 and plate["raw"]
+
+
+def test_no_plate_text_in_the_log(caplog):
+    caplog.set_level(logging.DEBUG)
+    run([visitor_with_car("KG 987-XY")] * 4)
+    assert "987" not in caplog.text and "KG" not in caplog.text
+
+
+@pytest.mark.parametrize("bad", ["unreadable", "noise"])
+def test_unreadable_plates_are_never_guessed_into_valid_ones(bad):
+    image = visitor_with_car()
+    region = image[480 - 68:460, 400:620]
+    if bad == "unreadable":
+        region[:] = cv2.GaussianBlur(region, (41, 41), 0)
+    else:
+        region[:] = (region * 0 + 255).astype(region.dtype)
+    _, dossier, _ = run([image] * 4)
+    assert not any(car.valid for car in dossier.vehicles())  # shown unreadable, not invented
