@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import logging
 import signal
 import sys
@@ -12,22 +10,18 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from device import __version__
+from device import __version__, commands
 from device.camera import SOURCE_HELP, open_source
-from device.config import DEFAULT_CONFIG_PATH, Config, load_config
+from device.config import Config, load_config
 from device.controls import make_controls
 from device.engine import Engine
-from device.doctor import format_checks, run_checks
 from device.errors import ConfigError
-from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
-from device.scan import load_encoding, record_json, record_rows, scan
 from device.server import DashboardServer
 from device.session import Session
 from recognition import faces
 from recognition.dossier import Dossier
 from recognition.errors import OkoError
 from recognition.pipeline import Pipeline
-from recognition.watchlist import Watchlist
 
 log = logging.getLogger("oko")
 
@@ -41,10 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"oko {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Every command takes -v; most take --config. SUPPRESS keeps 'oko -v run' verbose.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="debug logging")
+    configured = argparse.ArgumentParser(add_help=False, parents=[verbose])
+    configured.add_argument("--config", type=Path,
+                            help="TOML config file (default /etc/oko/oko.toml if it exists)")
 
-    run = commands.add_parser(
-        "run",
+    run = sub.add_parser(
+        "run", parents=[configured],
         help="run the exhibit: camera, recognition and the kiosk page",
         description="Run the exhibit and serve the kiosk page. With no camera it plays the "
         "bundled demo clip. Stop with Ctrl+C; the session is wiped on exit.",
@@ -52,14 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source", help=f"camera source: {SOURCE_HELP} (default: auto)")
     run.add_argument("--host", help="address to serve on (default 127.0.0.1; 0.0.0.0 for LAN)")
     run.add_argument("--port", type=int, help="TCP port to serve on (default 8080)")
-    run.add_argument(
-        "--config", type=Path,
-        help="TOML config file (default /etc/oko/oko.toml if it exists)",
-    )
-    run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    scan = commands.add_parser(
-        "scan",
+    scan = sub.add_parser(
+        "scan", parents=[configured],
         help="run the recognition over photos or videos, as one session",
         description="Run exactly the live pipeline and session logic over images, folders "
         "(sorted) and video files, as one session in the order given.",
@@ -71,22 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--tolerance", type=float, help="faceprint match tolerance (default 0.55)")
     scan.add_argument("--watch", action="append", default=[], metavar="LABEL=PHOTO",
                       help="enrol the face in PHOTO on the demo watchlist as LABEL (repeatable)")
-    scan.add_argument("--config", type=Path, help="TOML config file")
-    scan.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    doctor = commands.add_parser(
-        "doctor", help="check camera, models, GPIO, temperature, memory, service and dashboard",
+    doctor = sub.add_parser(
+        "doctor", parents=[configured],
+        help="check camera, models, GPIO, temperature, memory, service and dashboard",
         description="Check every part of the exhibit and explain problems in plain words. "
         "Exit code 0 when all is well, 1 when something failed, 3 when there are only "
         "warnings (e.g. on a PC: no camera, no GPIO).",
     )
-    doctor.add_argument("--config", type=Path, help="TOML config file")
     doctor.add_argument("--no-camera", action="store_true",
                         help="skip the camera check (e.g. while the service holds the camera)")
-    doctor.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    bench = commands.add_parser(
-        "bench", help="measure speed against face_recognition's textbook loop",
+    bench = sub.add_parser(
+        "bench", parents=[configured],
+        help="measure speed against face_recognition's textbook loop",
         description="Run our pipeline and face_recognition's textbook real-time loop on the "
         "same frames of a video and print frames per second, stage times, latency, memory, "
         "wipe time, and fps against faces in view and resolution.",
@@ -96,11 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time budget of the slow textbook loop (default 20)")
     bench.add_argument("--cores", type=_positive_int, help="pin to this many CPU cores")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.add_argument("--config", type=Path, help="TOML config file")
-    bench.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    set_pin = commands.add_parser(
-        "set-pin", help="set the facilitator PIN (stored as a salted hash in the config file)",
+    set_pin = sub.add_parser(
+        "set-pin", parents=[verbose],
+        help="set the facilitator PIN (stored as a salted hash in the config file)",
         description="Store a salted hash of a new facilitator PIN (4-12 digits) as "
         "[dashboard] pin_hash in the config file; the PIN itself is never stored or printed. "
         "Without --pin it is asked for twice. Restart Oko afterwards.",
@@ -109,10 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="config file to write (default /etc/oko/oko.toml)")
     set_pin.add_argument("--pin", help="the new PIN (visible in the shell history; "
                          "omit to be asked)")
-    set_pin.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    soak = commands.add_parser(
-        "soak", help="run for a long time and check for memory, thread and descriptor leaks",
+    soak = sub.add_parser(
+        "soak", parents=[verbose],
+        help="run for a long time and check for memory, thread and descriptor leaks",
         description="Run the real engine on a video (default: the demo clip) with sessions "
         "wiped every --session-s seconds and kiosk-like viewers, then report RSS drift, "
         "leaked threads and open file descriptors.",
@@ -121,15 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     soak.add_argument("--session-s", type=float, default=20.0, help="wipe this often")
     soak.add_argument("--source", type=Path, help="video file (default: the demo clip)")
     soak.add_argument("--json", action="store_true", help="print one JSON object")
-    soak.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    evaluate = commands.add_parser(
-        "eval", help="measure recognition accuracy on labelled data",
+    evaluate = sub.add_parser(
+        "eval", parents=[verbose], help="measure recognition accuracy on labelled data",
         description="Measure accuracy on labelled data.",
     )
     kinds = evaluate.add_subparsers(dest="kind", metavar="KIND", required=True)
     faces_eval = kinds.add_parser(
-        "faces",
+        "faces", parents=[configured],
         help="same-person decisions on a folder of labelled photos",
         description="Report pairwise precision/recall, false-match rate, identification rate "
         "and splits/merges over a tolerance sweep. DIR holds either manifest.csv (columns "
@@ -139,10 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     faces_eval.add_argument("folder", type=Path, metavar="DIR")
     faces_eval.add_argument("--tolerance", type=float, help="tolerance to mark (default 0.55)")
     faces_eval.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    faces_eval.add_argument("--config", type=Path, help="TOML config file")
-    faces_eval.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     plates_eval = kinds.add_parser(
-        "plates",
+        "plates", parents=[verbose],
         help="plate reading accuracy on labelled photos or simulated prop photos",
         description="Report exact-match accuracy, character accuracy, detection rate and "
         "milliseconds per plate. DIR holds labels.csv (columns file, plate); or use "
@@ -155,10 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     plates_eval.add_argument("--method", choices=("contour", "cascade"), default="contour",
                              help="plate detector (default contour)")
     plates_eval.add_argument("--details", action="store_true", help="one line per photo")
-    plates_eval.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    props = commands.add_parser(
-        "props", help="print realistic Serbian prop licence plates (A4 PNG or PDF)",
+    props = sub.add_parser(
+        "props", parents=[verbose],
+        help="print realistic Serbian prop licence plates (A4 PNG or PDF)",
         description="Render printable A4 sheets of Serbian prop plates (blue strip, shield, "
         "correct proportions) for facilitators to hold up as a 'car'. Each is captioned as a "
         "prop, not a registration.",
@@ -172,7 +162,6 @@ def build_parser() -> argparse.ArgumentParser:
     props.add_argument("--seed", type=int, help="seed for the random plates")
     props.add_argument("--per-page", type=int, choices=(1, 2, 3, 4), default=3)
     props.add_argument("--dpi", type=int, default=200, help="print resolution (default 200)")
-    props.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser
 
 
@@ -184,21 +173,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return run(args)
         if args.command == "scan":
-            return scan_command(args)
+            return commands.scan_command(args)
         if args.command == "eval" and args.kind == "plates":
-            return eval_plates_command(args)
+            return commands.eval_plates_command(args)
         if args.command == "eval":
-            return eval_command(args)
+            return commands.eval_command(args)
         if args.command == "props":
-            return props_command(args)
+            return commands.props_command(args)
         if args.command == "doctor":
-            return doctor_command(args)
+            return commands.doctor_command(args)
         if args.command == "bench":
-            return bench_command(args)
+            return commands.bench_command(args)
         if args.command == "soak":
-            return soak_command(args)
+            return commands.soak_command(args)
         if args.command == "set-pin":
-            return set_pin_command(args)
+            return commands.set_pin_command(args)
     except OkoError as exc:
         log.debug("stopped by an error", exc_info=True)
         print(f"oko: {exc}", file=sys.stderr)
@@ -253,167 +242,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def scan_command(args: argparse.Namespace) -> int:
-    """``oko scan``: print what the pipeline finds in each image or video frame."""
-    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
-    # Stills can hold a crowd; encode every face of a photo, not two per frame.
-    settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
-    pipeline = Pipeline(settings)
-    watchlist = Watchlist()
-    for item in args.watch:
-        label, _, photo = item.partition("=")
-        if not label or not photo:
-            raise ConfigError(f"--watch {item!r} must look like LABEL=PHOTO.")
-        watchlist.enrol(label, load_encoding(Path(photo), settings))
-    dossier = Dossier(tolerance=settings.tolerance, watchlist=watchlist)
-    failed = 0
-    rows = []
-    for record in scan(args.paths, pipeline, dossier, every=args.every):
-        failed += record.error is not None
-        if args.json:
-            print(json.dumps(record_json(record)), flush=True)
-        elif record.error is not None:
-            print(f"oko: {record.source}: {record.error}", file=sys.stderr)
-        else:
-            rows.extend(record_rows(record))
-    if not args.json:
-        print(_table(("SOURCE", "FRAME", "VISITOR", "BOX", "DISTANCE", "WATCHLIST"), rows))
-        print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
-    watchlist.clear()
-    dossier.wipe(0.0)
-    return 1 if failed else 0
 
 
-def bench_command(args: argparse.Namespace) -> int:
-    """``oko bench``: measure and print the figures (one JSON object with --json)."""
-    from device.bench import DEMO_CLIP, bench, format_report
-
-    config = load_config(args.config)
-    report = bench(args.source or DEMO_CLIP, seconds=args.seconds, cores=args.cores,
-                   settings=config.recognition,
-                   progress=lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True))
-    print(json.dumps(report) if args.json else format_report(report))
-    return 0
 
 
-def set_pin_command(args: argparse.Namespace) -> int:
-    """``oko set-pin``: hash the PIN and store it in the config file."""
-    import getpass
-
-    from dashboard.pin import hash_pin, save_pin_hash
-
-    pin = args.pin
-    if pin is None:
-        pin = getpass.getpass("New facilitator PIN (4-12 digits): ")
-        if getpass.getpass("Once more: ") != pin:
-            raise ConfigError("The two PINs differ; nothing was changed.")
-    try:
-        pin_hash = hash_pin(pin.strip())
-    except ValueError as exc:
-        raise ConfigError(f"{exc} Nothing was changed.") from None
-    path = args.config or DEFAULT_CONFIG_PATH
-    try:
-        save_pin_hash(path, pin_hash)
-    except ValueError as exc:
-        raise ConfigError(f"Cannot set the PIN: {exc}.") from None
-    except OSError as exc:
-        raise ConfigError(f"Cannot write {path} ({exc.strerror}); run with sudo or pick "
-                          "another --config.") from None
-    print(f"PIN set in {path}. Restart Oko to use it.")
-    return 0
 
 
-def soak_command(args: argparse.Namespace) -> int:
-    """``oko soak``: exit 0 when RSS drift ≤ 5 %, no thread leaked and descriptors held still."""
-    from device.camera import DEMO_CLIP
-    from device.soak import soak
-
-    if not args.verbose:  # one line per wipe would drown the progress
-        logging.getLogger("device").setLevel(logging.WARNING)
-    report = soak(args.source or DEMO_CLIP, minutes=args.minutes, session_s=args.session_s,
-                  progress=lambda line: print(f"soak: {line}", file=sys.stderr, flush=True))
-    ok = (report["rss_drift_pct"] <= 5.0 and report["threads_leaked"] <= 0
-          and len(report["fds_during"]) == 1)
-    print(json.dumps(report) if args.json else
-          f"{report['minutes']} min, {report['wipes']} wipes, {report['frames_analysed']} frames: "
-          f"RSS {report['rss_start_mb']:.0f} -> {report['rss_end_mb']:.0f} MB "
-          f"({report['rss_drift_pct']:+.1f}%), threads {report['threads_during']} "
-          f"(leaked {report['threads_leaked']}), fds {report['fds_during']}"
-          f" -> {'OK' if ok else 'LEAK'}")
-    return 0 if ok else 1
 
 
-def doctor_command(args: argparse.Namespace) -> int:
-    """``oko doctor``: run every check; exit 0 only when all is well."""
-    if not args.verbose:  # the camera fallbacks are reported by the check itself
-        logging.getLogger("device.camera").setLevel(logging.WARNING)
-    checks = run_checks(load_config(args.config), camera=not args.no_camera)
-    print(format_checks(checks))
-    failed = sum(c.status == "fail" for c in checks)
-    warned = sum(c.status == "warn" for c in checks)
-    if failed:
-        print(f"\n{failed} problem(s) to fix and {warned} warning(s); see above.")
-        return 1
-    if warned:
-        print(f"\nWorking, with {warned} warning(s); see above.")
-        return 3
-    print("\nAll is well.")
-    return 0
 
 
-def eval_plates_command(args: argparse.Namespace) -> int:
-    """``oko eval plates``: score plate reading on labelled or simulated photos."""
-    from device.plate_eval import evaluate_plates, format_scores, simulated_set
-
-    if (args.folder is None) == (args.simulate is None):
-        raise ConfigError("Give either a folder with labels.csv or --simulate N.")
-    if args.folder is not None and not (args.folder / "labels.csv").is_file():
-        raise ConfigError(f"{args.folder} has no labels.csv (columns file, plate).")
-    data = args.folder if args.folder is not None else simulated_set(args.simulate, seed=args.seed)
-    print(format_scores(evaluate_plates(data, method=args.method), details=args.details))
-    return 0
 
 
-def props_command(args: argparse.Namespace) -> int:
-    """``oko props``: write printable sheets of prop plates."""
-    from device.props import random_texts, save_sheets, sheets
-    from recognition.plate_format import normalise
-
-    texts = []
-    for text in args.text:
-        plate = normalise(text, max_corrections=0)
-        if not plate.valid:
-            raise ConfigError(f"{text!r} is not a valid Serbian plate (e.g. \"BG 123-AB\").")
-        texts.append(plate.text)
-    texts = texts or random_texts(args.count, seed=args.seed)
-    if args.output.suffix.lower() not in (".pdf", ".png"):
-        raise ConfigError(f"{args.output} must end in .pdf or .png.")
-    try:
-        written = save_sheets(sheets(texts, per_page=args.per_page, dpi=args.dpi), args.output,
-                              dpi=args.dpi)
-    except OSError as exc:
-        raise ConfigError(f"Cannot write {args.output} ({exc.strerror}).") from None
-    print(f"Wrote {len(texts)} prop plate(s) to {', '.join(map(str, written))}.")
-    return 0
 
 
-def eval_command(args: argparse.Namespace) -> int:
-    """``oko eval faces``: score session identities on a labelled folder."""
-    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
-    current = config.recognition.tolerance
-    sweep = tuple(sorted({*DEFAULT_SWEEP, current}))
-    result = evaluate(args.folder, Pipeline(config.recognition), sweep)
-    if args.json:
-        print(json.dumps(dataclasses.asdict(result) | {"tolerance": current}))
-    else:
-        print(format_table(result, current))
-    return 0
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-                     for r in [header, *rows])
 
 
 def _positive_int(text: str) -> int:

@@ -37,6 +37,32 @@ def frame_of(name: str, *, seq: int = 0, at_s: float = 0.0, width: int | None = 
     return Frame(image=image, captured_s=at_s, seq=seq)
 
 
+def wait_for(predicate, timeout_s: float = 30.0):
+    """Poll ``predicate`` until it returns something truthy; return that, or fail the test."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def start_engine(source=None, *, settings=None, idle_wipe_s: float = 60.0):
+    """A running :class:`Engine` on ``source`` (default: the demo clip), opened here."""
+    from device.camera import DemoSource
+    from device.engine import Engine
+    from device.session import Session
+    from recognition.dossier import Dossier
+    from recognition.pipeline import Pipeline, RecognitionSettings
+
+    source = source or DemoSource()
+    source.open()
+    pipeline = Pipeline(settings or RecognitionSettings())
+    engine = Engine(source, Session(Dossier(), pipeline, idle_wipe_s=idle_wipe_s))
+    engine.start()
+    return engine
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:

@@ -6,37 +6,16 @@ import cv2
 import numpy as np
 import pytest
 
-from device.camera import DemoSource
-from device.engine import Engine
 from device.snapshot import RateMeter
-from device.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline, RecognitionSettings
-
-
-def start_engine(settings=RecognitionSettings()):
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(settings), idle_wipe_s=30.0))
-    engine.start()
-    return engine
+from recognition.pipeline import RecognitionSettings
+from tests.conftest import start_engine, wait_for
 
 
 @pytest.fixture
 def engine():
-    engine = start_engine()
+    engine = start_engine(idle_wipe_s=30.0)
     yield engine
     engine.stop()
-
-
-def wait_for(predicate, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def test_demo_faces_become_visitors_and_jpegs_flow(engine):
@@ -53,7 +32,7 @@ def test_demo_faces_become_visitors_and_jpegs_flow(engine):
 
 def test_analysis_drops_frames_it_cannot_keep_up_with():
     # Upsampling once makes detection ~4x slower (~150 ms a frame): far below 30 fps capture.
-    engine = start_engine(RecognitionSettings(upsample=1, detect_every=1))
+    engine = start_engine(settings=RecognitionSettings(upsample=1, detect_every=1))
     try:
         wait_for(lambda: engine.snapshot().health.analysis_fps > 0)
         time.sleep(2)

@@ -8,33 +8,15 @@ import urllib.request
 import numpy as np
 
 from device.camera import DemoSource
-from device.engine import Engine
-from device.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline
-from tests.conftest import load_bgr
+from tests.conftest import load_bgr, start_engine, wait_for
 from tests.fakes import ScriptedSource, UnpluggableSource
 
 
-def wait_for(predicate, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
-def engine_on(source):
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=120.0))
-    engine.start()
-    return engine
 
 
 def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
     source = UnpluggableSource()
-    engine = engine_on(source)
+    engine = start_engine(source)
     try:
         wait_for(lambda: engine.snapshot().health.frames_analysed > 10)
         source.plugged = False
@@ -55,7 +37,7 @@ def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
 def test_frozen_camera_is_detected_and_reopened():
     still = load_bgr("obama.jpg")
     source = ScriptedSource(lambda seq: (still.copy(), None), name="frozen")
-    engine = engine_on(source)
+    engine = start_engine(source)
     try:
         wait_for(lambda: source.opens >= 2, 8.0)  # ~3 s of identical pictures -> reopen
     finally:
@@ -73,14 +55,14 @@ def test_corrupt_frames_are_skipped_and_persistent_corruption_reopens():
         return good, None
 
     source = ScriptedSource(make, name="corrupt")
-    engine = engine_on(source)
+    engine = start_engine(source)
     try:
         wait_for(lambda: engine.snapshot().health.frames_analysed >= 5)
         assert engine.running and engine.snapshot().health.analysis_errors == 0
     finally:
         engine.stop()
     always_bad = ScriptedSource(lambda seq: (bad[0], None), name="broken")
-    engine = engine_on(always_bad)
+    engine = start_engine(always_bad)
     try:
         wait_for(lambda: always_bad.opens >= 2, 5.0)  # 30 bad frames in a row -> reopen
     finally:
@@ -92,7 +74,7 @@ def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
     # A float picture for analysis makes dlib refuse the frame; every other frame is fine.
     odd = np.zeros((240, 320, 3), np.float64)
     source = ScriptedSource(lambda seq: (good, odd if seq % 2 else None), name="odd")
-    engine = engine_on(source)
+    engine = start_engine(source)
     try:
         wait_for(lambda: engine.snapshot().health.analysis_errors >= 3)
         wait_for(lambda: engine.snapshot().visitors)
@@ -103,7 +85,7 @@ def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
 
 def test_clock_jumps_do_not_wipe_early(monkeypatch):
     source = DemoSource()
-    engine = engine_on(source)
+    engine = start_engine(source)
     try:
         wait_for(lambda: engine.snapshot().visitors, 30.0)
         real = time.time

@@ -17,7 +17,7 @@ from device.engine import Engine
 from device.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
-from tests.conftest import FACES
+from tests.conftest import FACES, start_engine, wait_for
 
 WATCHLIST_LABEL = "Jelena Consented-Testperson"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -42,13 +42,6 @@ def _audit(event, args):
 sys.addaudithook(_audit)  # hooks cannot be removed; it only records while _recording is set
 
 
-def wait_for(predicate, timeout_s=40.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
@@ -136,12 +129,9 @@ def test_nothing_biometric_in_the_log(session_run):
 
 
 def test_exactly_one_receipt_per_wipe_under_concurrent_wipes():
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=60.0))
-    engine.start()
+    engine = start_engine()
     try:
-        wait_for(lambda: engine.snapshot().visitors)
+        wait_for(lambda: engine.snapshot().visitors, 40)
         receipts, errors = [], []
 
         def wipe_many():
@@ -166,10 +156,7 @@ def test_exactly_one_receipt_per_wipe_under_concurrent_wipes():
 
 
 def test_pause_blanks_the_camera_and_stops_analysis():
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=60.0))
-    engine.start()
+    engine = start_engine()
     try:
         assert engine.recording
         engine.pause(True)

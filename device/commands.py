@@ -1,0 +1,178 @@
+"""The ``oko`` subcommands other than ``run``: scan, eval, doctor, bench, soak, props, set-pin.
+
+Each takes the parsed arguments and returns the exit code; errors meant for the facilitator
+are raised as :class:`~recognition.errors.OkoError` and printed as one line by ``main``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+
+from device.config import DEFAULT_CONFIG_PATH, load_config
+from device.doctor import format_checks, run_checks
+from device.errors import ConfigError
+from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
+from device.scan import load_encoding, record_json, record_rows, scan
+from recognition.dossier import Dossier
+from recognition.pipeline import Pipeline
+from recognition.watchlist import Watchlist
+
+
+def scan_command(args: argparse.Namespace) -> int:
+    """``oko scan``: print what the pipeline finds in each image or video frame."""
+    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
+    # Stills can hold a crowd; encode every face of a photo, not two per frame.
+    settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
+    pipeline = Pipeline(settings)
+    watchlist = Watchlist()
+    for item in args.watch:
+        label, _, photo = item.partition("=")
+        if not label or not photo:
+            raise ConfigError(f"--watch {item!r} must look like LABEL=PHOTO.")
+        watchlist.enrol(label, load_encoding(Path(photo), settings))
+    dossier = Dossier(tolerance=settings.tolerance, watchlist=watchlist)
+    failed = 0
+    rows = []
+    for record in scan(args.paths, pipeline, dossier, every=args.every):
+        failed += record.error is not None
+        if args.json:
+            print(json.dumps(record_json(record)), flush=True)
+        elif record.error is not None:
+            print(f"oko: {record.source}: {record.error}", file=sys.stderr)
+        else:
+            rows.extend(record_rows(record))
+    if not args.json:
+        print(_table(("SOURCE", "FRAME", "VISITOR", "BOX", "DISTANCE", "WATCHLIST"), rows))
+        print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
+    watchlist.clear()
+    dossier.wipe(0.0)
+    return 1 if failed else 0
+
+def bench_command(args: argparse.Namespace) -> int:
+    """``oko bench``: measure and print the figures (one JSON object with --json)."""
+    from device.bench import DEMO_CLIP, bench, format_report
+
+    config = load_config(args.config)
+    report = bench(args.source or DEMO_CLIP, seconds=args.seconds, cores=args.cores,
+                   settings=config.recognition,
+                   progress=lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True))
+    print(json.dumps(report) if args.json else format_report(report))
+    return 0
+
+def set_pin_command(args: argparse.Namespace) -> int:
+    """``oko set-pin``: hash the PIN and store it in the config file."""
+    import getpass
+
+    from dashboard.pin import hash_pin, save_pin_hash
+
+    pin = args.pin
+    if pin is None:
+        pin = getpass.getpass("New facilitator PIN (4-12 digits): ")
+        if getpass.getpass("Once more: ") != pin:
+            raise ConfigError("The two PINs differ; nothing was changed.")
+    try:
+        pin_hash = hash_pin(pin.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{exc} Nothing was changed.") from None
+    path = args.config or DEFAULT_CONFIG_PATH
+    try:
+        save_pin_hash(path, pin_hash)
+    except ValueError as exc:
+        raise ConfigError(f"Cannot set the PIN: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot write {path} ({exc.strerror}); run with sudo or pick "
+                          "another --config.") from None
+    print(f"PIN set in {path}. Restart Oko to use it.")
+    return 0
+
+def soak_command(args: argparse.Namespace) -> int:
+    """``oko soak``: exit 0 when RSS drift ≤ 5 %, no thread leaked and descriptors held still."""
+    from device.camera import DEMO_CLIP
+    from device.soak import soak
+
+    if not args.verbose:  # one line per wipe would drown the progress
+        logging.getLogger("device").setLevel(logging.WARNING)
+    report = soak(args.source or DEMO_CLIP, minutes=args.minutes, session_s=args.session_s,
+                  progress=lambda line: print(f"soak: {line}", file=sys.stderr, flush=True))
+    ok = (report["rss_drift_pct"] <= 5.0 and report["threads_leaked"] <= 0
+          and len(report["fds_during"]) == 1)
+    print(json.dumps(report) if args.json else
+          f"{report['minutes']} min, {report['wipes']} wipes, {report['frames_analysed']} frames: "
+          f"RSS {report['rss_start_mb']:.0f} -> {report['rss_end_mb']:.0f} MB "
+          f"({report['rss_drift_pct']:+.1f}%), threads {report['threads_during']} "
+          f"(leaked {report['threads_leaked']}), fds {report['fds_during']}"
+          f" -> {'OK' if ok else 'LEAK'}")
+    return 0 if ok else 1
+
+def doctor_command(args: argparse.Namespace) -> int:
+    """``oko doctor``: run every check; exit 0 only when all is well."""
+    if not args.verbose:  # the camera fallbacks are reported by the check itself
+        logging.getLogger("device.camera").setLevel(logging.WARNING)
+    checks = run_checks(load_config(args.config), camera=not args.no_camera)
+    print(format_checks(checks))
+    failed = sum(c.status == "fail" for c in checks)
+    warned = sum(c.status == "warn" for c in checks)
+    if failed:
+        print(f"\n{failed} problem(s) to fix and {warned} warning(s); see above.")
+        return 1
+    if warned:
+        print(f"\nWorking, with {warned} warning(s); see above.")
+        return 3
+    print("\nAll is well.")
+    return 0
+
+def eval_plates_command(args: argparse.Namespace) -> int:
+    """``oko eval plates``: score plate reading on labelled or simulated photos."""
+    from device.plate_eval import evaluate_plates, format_scores, simulated_set
+
+    if (args.folder is None) == (args.simulate is None):
+        raise ConfigError("Give either a folder with labels.csv or --simulate N.")
+    if args.folder is not None and not (args.folder / "labels.csv").is_file():
+        raise ConfigError(f"{args.folder} has no labels.csv (columns file, plate).")
+    data = args.folder if args.folder is not None else simulated_set(args.simulate, seed=args.seed)
+    print(format_scores(evaluate_plates(data, method=args.method), details=args.details))
+    return 0
+
+def props_command(args: argparse.Namespace) -> int:
+    """``oko props``: write printable sheets of prop plates."""
+    from device.props import random_texts, save_sheets, sheets
+    from recognition.plate_format import normalise
+
+    texts = []
+    for text in args.text:
+        plate = normalise(text, max_corrections=0)
+        if not plate.valid:
+            raise ConfigError(f"{text!r} is not a valid Serbian plate (e.g. \"BG 123-AB\").")
+        texts.append(plate.text)
+    texts = texts or random_texts(args.count, seed=args.seed)
+    if args.output.suffix.lower() not in (".pdf", ".png"):
+        raise ConfigError(f"{args.output} must end in .pdf or .png.")
+    try:
+        written = save_sheets(sheets(texts, per_page=args.per_page, dpi=args.dpi), args.output,
+                              dpi=args.dpi)
+    except OSError as exc:
+        raise ConfigError(f"Cannot write {args.output} ({exc.strerror}).") from None
+    print(f"Wrote {len(texts)} prop plate(s) to {', '.join(map(str, written))}.")
+    return 0
+
+def eval_command(args: argparse.Namespace) -> int:
+    """``oko eval faces``: score session identities on a labelled folder."""
+    config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
+    current = config.recognition.tolerance
+    sweep = tuple(sorted({*DEFAULT_SWEEP, current}))
+    result = evaluate(args.folder, Pipeline(config.recognition), sweep)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(result) | {"tolerance": current}))
+    else:
+        print(format_table(result, current))
+    return 0
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                     for r in [header, *rows])
