@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 import time
 from typing import IO, Any, Callable, Protocol
 
@@ -65,12 +66,16 @@ class EngineLike(Protocol):
     def remove_from_watchlist(self, label: str) -> int:
         """Remove ``label`` from the watchlist; return how many samples went."""
 
-    def thumbnail_jpeg(self, visitor_id: str) -> bytes | None:
-        """The visitor's face thumbnail as JPEG, or ``None``."""
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
+        """The visitor's face thumbnail as JPEG, or ``None`` (also for a stale token)."""
 
-    def faceprint(self, visitor_id: str) -> np.ndarray | None:
+    def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
         """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
 
+
+#: Open MJPEG/SSE streams served at once: 25 kiosks with two streams each, and spare. Each
+#: holds a server thread, so this stays below the server's 64 threads (device/server.py).
+MAX_STREAMS = 56
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -103,6 +108,7 @@ def create_app(
     secret_key: bytes | None = None,
     login_timeout_s: float = 1800.0,
     clock: Callable[[], float] = time.monotonic,
+    max_streams: int = MAX_STREAMS,
 ) -> Flask:
     """Build the dashboard application around ``engine``.
 
@@ -116,6 +122,7 @@ def create_app(
             process, so every login ends when Oko restarts.
         login_timeout_s: a facilitator login ends after this long without a request.
         clock: monotonic seconds for login expiry and PIN lockouts (tests pass a fake).
+        max_streams: open MJPEG/SSE streams served at once; more get a 503.
 
     Raises:
         ConfigError: ``pin_hash`` is not a hash made by ``oko set-pin``, or ``language``
@@ -150,6 +157,7 @@ def create_app(
     if test_config:
         app.config.update(test_config)
     app.extensions["oko_engine"] = engine
+    app.extensions["oko_stream_slots"] = threading.BoundedSemaphore(max_streams)
     app.extensions["oko_display"] = Display(language)
     app.extensions["oko_access"] = Access(
         pin_hash, timeout_s=login_timeout_s, clock=clock, guard=PinGuard(clock=clock))

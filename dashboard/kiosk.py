@@ -10,7 +10,8 @@ import json
 import time
 from typing import Any, Iterator
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template,
+                   request)
 
 from dashboard.display import Display, display
 from dashboard.i18n import LANGUAGES, language_or
@@ -50,6 +51,20 @@ def state() -> Response:
     return jsonify(_state(_engine(), display()))
 
 
+def _in_slot(response: Response) -> Response:
+    """Count ``response`` as an open stream; 503 when every slot is taken.
+
+    Each open stream holds a server thread for as long as it runs; the slots are fewer than
+    the threads, so pages and the facilitator stay reachable whatever the kiosks do. The
+    slot is given back when the server closes the response (the client left).
+    """
+    slots = current_app.extensions["oko_stream_slots"]
+    if not slots.acquire(blocking=False):
+        abort(503, description="Too many open streams; close a kiosk tab and reload.")
+    response.call_on_close(slots.release)
+    return response
+
+
 @kiosk.get("/events")
 def events() -> Response:
     """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
@@ -61,7 +76,8 @@ def events() -> Response:
             yield f"data: {json.dumps(_state(engine, shown))}\n\n"
             time.sleep(_EVENT_INTERVAL_S)
 
-    return Response(stream(), mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
+    return _in_slot(Response(stream(), mimetype="text/event-stream",
+                             headers={"X-Accel-Buffering": "no"}))
 
 
 @kiosk.get("/healthz")
@@ -95,7 +111,7 @@ def stream() -> Response:
                 f"Content-Length: {len(data)}\r\n\r\n"
             ).encode() + data + b"\r\n"
 
-    return Response(
+    return _in_slot(Response(
         frames(), mimetype=f"multipart/x-mixed-replace; boundary={_BOUNDARY}",
         headers={"X-Accel-Buffering": "no"},
-    )
+    ))

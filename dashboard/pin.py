@@ -118,7 +118,8 @@ class PinGuard:
         lockout_s: the first lockout; each further one doubles, up to ``max_lockout_s``.
         min_interval_s: shortest time between two attempts from one client.
         global_failures: wrong PINs from all clients together (since the last success) that
-            lock everyone out for ``lockout_s`` — against guessing from many addresses.
+            lock everyone out, doubling like a client's lockout — against guessing from many
+            addresses.
         clock: monotonic seconds; injectable for tests.
     """
 
@@ -173,9 +174,14 @@ class PinGuard:
                 record.lockouts += 1
                 record.failures = 0
             if self._everyone.failures >= self.global_failures:
-                self._everyone.locked_until_s = now + self.lockout_s
+                # Doubling like a client's, so guessing spread over many addresses slows down
+                # too (20 guesses per 1, 2, 4 … 15 minutes instead of per minute).
+                everyone_s = min(self.lockout_s * 2 ** self._everyone.lockouts,
+                                 self.max_lockout_s)
+                self._everyone.locked_until_s = now + everyone_s
+                self._everyone.lockouts += 1
                 self._everyone.failures = 0
-                locked_s = max(locked_s, self.lockout_s)
+                locked_s = max(locked_s, everyone_s)
             return locked_s
 
     def succeeded(self, client: str) -> None:
@@ -183,6 +189,7 @@ class PinGuard:
         with self._lock:
             self._clients.pop(client, None)
             self._everyone.failures = 0
+            self._everyone.lockouts = 0
 
     def _prune(self, now: float) -> None:
         # Bound memory: forget clients whose lockouts have long expired.

@@ -61,7 +61,7 @@ def visitor(visitor_id: str) -> Response:
 def thumbnail(visitor_id: str) -> Response:
     """The visitor's face as the camera cut it out, JPEG-encoded from RAM; 404 once wiped."""
     _checked(visitor_id)
-    data = _engine().thumbnail_jpeg(visitor_id)
+    data = _engine().thumbnail_jpeg(visitor_id, request.args.get("session", ""))
     if data is None:
         _not_found(visitor_id)
     return Response(data, mimetype="image/jpeg")
@@ -71,7 +71,7 @@ def thumbnail(visitor_id: str) -> Response:
 def faceprint(visitor_id: str) -> Response:
     """The visitor's 128-number faceprint drawn as squares (SVG); 404 once wiped."""
     _checked(visitor_id)
-    values = _engine().faceprint(visitor_id)
+    values = _engine().faceprint(visitor_id, request.args.get("session", ""))
     if values is None:
         _not_found(visitor_id)
     try:

@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="config file to write (default /etc/oko/oko.toml)")
     set_pin.add_argument("--pin", help="the new PIN (visible in the shell history; "
                          "omit to be asked)")
+    set_pin.add_argument("--pin-stdin", action="store_true",
+                         help="read the new PIN from the first line of standard input")
 
     soak = sub.add_parser(
         "soak", parents=[verbose],
@@ -240,24 +242,6 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     return 0
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _positive_int(text: str) -> int:

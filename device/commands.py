@@ -53,6 +53,7 @@ def scan_command(args: argparse.Namespace) -> int:
     dossier.wipe(0.0)
     return 1 if failed else 0
 
+
 def bench_command(args: argparse.Namespace) -> int:
     """``oko bench``: measure and print the figures (one JSON object with --json)."""
     from device.bench import DEMO_CLIP, bench, format_report
@@ -64,13 +65,14 @@ def bench_command(args: argparse.Namespace) -> int:
     print(json.dumps(report) if args.json else format_report(report))
     return 0
 
+
 def set_pin_command(args: argparse.Namespace) -> int:
     """``oko set-pin``: hash the PIN and store it in the config file."""
     import getpass
 
     from dashboard.pin import hash_pin, save_pin_hash
 
-    pin = args.pin
+    pin = sys.stdin.readline().strip() if args.pin_stdin else args.pin
     if pin is None:
         pin = getpass.getpass("New facilitator PIN (4-12 digits): ")
         if getpass.getpass("Once more: ") != pin:
@@ -89,6 +91,7 @@ def set_pin_command(args: argparse.Namespace) -> int:
                           "another --config.") from None
     print(f"PIN set in {path}. Restart Oko to use it.")
     return 0
+
 
 def soak_command(args: argparse.Namespace) -> int:
     """``oko soak``: exit 0 when RSS drift ≤ 5 %, no thread leaked and descriptors held still."""
@@ -109,6 +112,7 @@ def soak_command(args: argparse.Namespace) -> int:
           f" -> {'OK' if ok else 'LEAK'}")
     return 0 if ok else 1
 
+
 def doctor_command(args: argparse.Namespace) -> int:
     """``oko doctor``: run every check; exit 0 only when all is well."""
     if not args.verbose:  # the camera fallbacks are reported by the check itself
@@ -126,6 +130,7 @@ def doctor_command(args: argparse.Namespace) -> int:
     print("\nAll is well.")
     return 0
 
+
 def eval_plates_command(args: argparse.Namespace) -> int:
     """``oko eval plates``: score plate reading on labelled or simulated photos."""
     from device.plate_eval import evaluate_plates, format_scores, simulated_set
@@ -137,6 +142,7 @@ def eval_plates_command(args: argparse.Namespace) -> int:
     data = args.folder if args.folder is not None else simulated_set(args.simulate, seed=args.seed)
     print(format_scores(evaluate_plates(data, method=args.method), details=args.details))
     return 0
+
 
 def props_command(args: argparse.Namespace) -> int:
     """``oko props``: write printable sheets of prop plates."""
@@ -160,6 +166,7 @@ def props_command(args: argparse.Namespace) -> int:
     print(f"Wrote {len(texts)} prop plate(s) to {', '.join(map(str, written))}.")
     return 0
 
+
 def eval_command(args: argparse.Namespace) -> int:
     """``oko eval faces``: score session identities on a labelled folder."""
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
@@ -171,6 +178,7 @@ def eval_command(args: argparse.Namespace) -> int:
     else:
         print(format_table(result, current))
     return 0
+
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

@@ -8,6 +8,7 @@ it drops frames instead of falling behind.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import time
@@ -24,10 +25,10 @@ from device.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from device.stream import JpegStream
 from recognition.dossier import WipeReceipt
-from recognition.errors import OkoError
+from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import encode_largest_face
-from recognition.types import Box, FaceObservation, Frame
+from recognition.types import Box, FaceObservation, Frame, FrameResult
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class Engine:
         # dlib's detector and models are not thread-safe: one caller at a time (the analysis
         # loop, or a facilitator enrolling a photo).
         self._vision = threading.Lock()
+        self._recording_lock = threading.Lock()
         self._frame_ready = threading.Condition()
         self._latest: Frame | None = None
         self._faces: tuple[FaceObservation, ...] = ()
@@ -136,10 +138,19 @@ class Engine:
         discarded (it belongs to the wiped session). Two wipes at once give two receipts, the
         second with nothing left to delete.
         """
-        with self._lock:
-            receipt = self.session.wipe(self._clock(), reason=reason)
+        return self._wipe_by(lambda now: self.session.wipe(now, reason=reason))
+
+    def _wipe_by(self, wipe: Callable[[float], WipeReceipt]) -> WipeReceipt:
+        """Run a session wipe from a command thread; notify; update the recording light.
+
+        ``_vision`` is taken first (then ``_lock``, the order used everywhere), so the wipe
+        never runs while the analysis thread is inside the pipeline refilling its trackers.
+        """
+        with self._vision, self._lock:
+            receipt = wipe(self._clock())
             self._after_wipe()
         self._notify_wiped(receipt)
+        self._update_recording()
         return receipt
 
     def start_session(self) -> bool:
@@ -151,21 +162,11 @@ class Engine:
 
     def end_session(self, *, reason: str = "end") -> WipeReceipt:
         """End the current session with a wipe (either mode)."""
-        with self._lock:
-            receipt = self.session.end(self._clock(), reason=reason)
-            self._after_wipe()
-        self._notify_wiped(receipt)
-        self._update_recording()
-        return receipt
+        return self._wipe_by(lambda now: self.session.end(now, reason=reason))
 
     def set_mode(self, mode: str) -> WipeReceipt:
         """Switch between ``visit`` and ``workshop``; the current session is wiped first."""
-        with self._lock:
-            receipt = self.session.set_mode(mode, self._clock())
-            self._after_wipe()
-        self._notify_wiped(receipt)
-        self._update_recording()
-        return receipt
+        return self._wipe_by(lambda now: self.session.set_mode(mode, now))
 
     @property
     def paused(self) -> bool:
@@ -174,12 +175,13 @@ class Engine:
 
     def pause(self, paused: bool = True) -> None:
         """Blank the camera (no analysis, no picture, recording light off), or resume."""
-        self._paused = paused
-        if paused:
-            with self._frame_ready:
-                if self._latest is not None:
-                    self._latest.image.fill(0)
+        with self._frame_ready:  # the capture thread checks _paused under this condition
+            self._paused = paused
+            if paused and self._latest is not None:
+                self._latest.image.fill(0)
                 self._latest = None
+        if paused:
+            self.stream.clear()  # the last live picture must not be served while paused
         log.info("camera %s", "paused" if paused else "resumed")
         self._update_recording()
 
@@ -199,12 +201,13 @@ class Engine:
             self.events.when_wiped(receipt)
 
     def _update_recording(self) -> None:
-        recording = (not self._stop.is_set() and bool(self._threads) and not self._paused
-                     and self.session.recording)
-        if recording != self._recording:
-            self._recording = recording
-            if self.events is not None:
-                self.events.when_recording(recording)
+        with self._recording_lock:  # callers on several threads: keep the light's order
+            recording = (not self._stop.is_set() and bool(self._threads) and not self._paused
+                         and self.session.recording)
+            if recording != self._recording:
+                self._recording = recording
+                if self.events is not None:
+                    self.events.when_recording(recording)
 
     @property
     def recording(self) -> bool:
@@ -232,9 +235,15 @@ class Engine:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         if image is None:
             raise UnusableImage("The upload is not a JPEG or PNG picture.")
-        with self._vision:
-            encoding = encode_largest_face(as_bgr(image), self.session.pipeline.settings)
-        image.fill(0)
+        picture = None
+        try:
+            picture = as_bgr(image)
+            with self._vision:
+                encoding = encode_largest_face(picture, self.session.pipeline.settings)
+        finally:
+            image.fill(0)  # the photo is biometric data too: zero both copies
+            if picture is not None:
+                picture.fill(0)
         if encoding is None:
             raise UnusableImage("No face found in the photo; use one showing a face clearly.")
         with self._lock:
@@ -246,18 +255,29 @@ class Engine:
         with self._lock:
             return self.session.dossier.watchlist.remove(label)
 
-    def thumbnail_jpeg(self, visitor_id: str) -> bytes | None:
-        """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request."""
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
+        """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request.
+
+        With ``token``, ``None`` unless it is the current session's token (checked under the
+        same lock as the lookup, so a wipe in between cannot hand out the next V1's face).
+        """
         with self._lock:
+            if token is not None and not hmac.compare_digest(token, self.session.token):
+                return None
             crop = self.session.dossier.thumbnail(visitor_id)
             if crop is None:
                 return None
             ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 85])
         return data.tobytes() if ok else None
 
-    def faceprint(self, visitor_id: str) -> np.ndarray | None:
-        """A copy of the visitor's 128-number faceprint, for drawing; the caller zeroes it."""
+    def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
+        """A copy of the visitor's 128-number faceprint, for drawing; the caller zeroes it.
+
+        ``token`` as for :meth:`thumbnail_jpeg`.
+        """
         with self._lock:
+            if token is not None and not hmac.compare_digest(token, self.session.token):
+                return None
             return self.session.dossier.faceprint(visitor_id)
 
     def snapshot(self) -> Snapshot:
@@ -315,10 +335,10 @@ class Engine:
                 continue  # a glitch: skip this frame
             self._camera_ok = True
             self._capture_rate.tick(self._clock())
-            if self._paused:
-                frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
-            else:
-                with self._frame_ready:
+            with self._frame_ready:  # pause() flips _paused under this condition
+                if self._paused:
+                    frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
+                else:
                     self._latest = frame
                     self._frame_ready.notify_all()
             if self.stream.watched:
@@ -373,21 +393,33 @@ class Engine:
             self._analyse(frame)
 
     def _analyse(self, frame: Frame) -> None:
+        """Analyse one frame into the session; no error here may end the loop but a fatal one."""
         started = self._clock()
         session_number = self.session.number
         try:
             with self._vision:
                 result = self.session.pipeline.process(frame)
-        except OkoError as exc:
+            receipt, new_hits = self._record(result, session_number, started)
+        except ModelUnavailable as exc:
             self._error = str(exc)
             log.error("analysis stopped: %s", exc)
             self._stop.set()
+            self.wipe(reason="error")  # nothing may stay in memory once nobody analyses
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
             self._analysis_errors += 1
             log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
+        if receipt is not None:
+            self._notify_wiped(receipt)
+            self._update_recording()
+        if new_hits and self.events is not None:
+            self.events.when_watchlist_hit()
+
+    def _record(self, result: FrameResult, session_number: int,
+                started: float) -> tuple[WipeReceipt | None, set[str]]:
+        """Put a frame's result into the session (under ``_lock``); return (wipe, new hits)."""
         receipt = None
         with self._lock:
             if self.session.number != session_number or not self._recording:
@@ -395,7 +427,9 @@ class Engine:
                 for face in result.faces:
                     if face.encoding is not None:
                         face.encoding.fill(0.0)
-                return
+                    if face.crop is not None:
+                        face.crop.fill(0)
+                return None, set()
             faces = self.session.dossier.record(result)
             receipt = self.session.observe(self._clock(), len(faces))
             if receipt is not None:
@@ -411,7 +445,4 @@ class Engine:
             self._analysed += 1
             new_hits = {f.visitor_id for f in faces if f.watchlist is not None} - self._hits_seen
             self._hits_seen |= new_hits
-        if receipt is not None:
-            self._notify_wiped(receipt)
-        if new_hits and self.events is not None:
-            self.events.when_watchlist_hit()
+        return receipt, new_hits

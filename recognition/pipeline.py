@@ -256,8 +256,15 @@ def encode_largest_face(image: np.ndarray, settings: RecognitionSettings) -> np.
 
     Used to enrol a watchlist entry from a photo.
     """
-    result = Pipeline(settings).process(Frame(image=image, captured_s=0.0, seq=0))
-    return result.faces[0].encoding if result.faces else None
+    pipeline = Pipeline(settings)
+    result = pipeline.process(Frame(image=image, captured_s=0.0, seq=0))
+    encoding = result.faces[0].encoding.copy() if result.faces else None
+    for face in result.faces:  # only the faceprint is wanted: zero everything else
+        for array in (face.encoding, face.crop):
+            if array is not None:
+                array.fill(0)
+    pipeline.reset()
+    return encoding
 
 
 def _ms_since(started: float) -> float:

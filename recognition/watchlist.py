@@ -48,14 +48,15 @@ class Watchlist:
         if encoding.shape != (128,):
             raise ValueError("a faceprint has 128 numbers")
         self._labels.append(label)
-        self._rows = np.vstack([self._rows, encoding[None, :]])
+        old, self._rows = self._rows, np.vstack([self._rows, encoding[None, :]])
+        old.fill(0.0)  # the copy that was grown from
 
     def remove(self, label: str) -> int:
         """Remove every sample of ``label``; return how many were removed."""
         keep = [i for i, existing in enumerate(self._labels) if existing != label]
         removed = len(self._labels) - len(keep)
-        self._rows[[i for i in range(len(self._labels)) if i not in keep]] = 0.0
-        self._rows = self._rows[keep]
+        old, self._rows = self._rows, self._rows[keep]
+        old.fill(0.0)
         self._labels = [self._labels[i] for i in keep]
         return removed
 

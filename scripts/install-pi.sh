@@ -100,6 +100,7 @@ install_config() {
         return
     fi
     say "writing $etc/oko.toml"
+    umask 077  # the file will hold the PIN hash: never readable by others, even briefly
     if ((dry_run)); then
         printf '  + write %s and set a new facilitator PIN\n' "$etc/oko.toml"
         return
@@ -120,7 +121,8 @@ port = 8080
 TOML
     local pin
     pin=$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')
-    "$prefix/.venv/bin/oko" set-pin --config "$etc/oko.toml" --pin "$pin" >/dev/null
+    # On stdin, not the command line, where other users could read it in 'ps'.
+    printf '%s\n' "$pin" | "$prefix/.venv/bin/oko" set-pin --config "$etc/oko.toml" --pin-stdin >/dev/null
     chown root:oko "$etc/oko.toml"
     chmod 0640 "$etc/oko.toml"
     say "facilitator PIN (shown once, write it down): $pin"

@@ -90,3 +90,26 @@ def test_watchlist_enrolment_and_live_tolerance(engine):
         engine.set_tolerance(1.5)
     engine.stop()
     assert engine.snapshot().watchlist == ()  # consented entries last one run only
+
+
+def test_workshop_wipe_closes_the_session_and_puts_the_light_out():
+    from device.camera import DemoSource
+    from device.engine import Engine
+    from device.session import Session
+    from recognition.dossier import Dossier
+    from recognition.pipeline import Pipeline
+
+    source = DemoSource()
+    source.open()
+    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=5, mode="workshop"))
+    engine.start()
+    try:
+        assert not engine.recording  # nothing analysed before the facilitator starts
+        assert engine.start_session() and engine.recording
+        engine.wipe(reason="command")
+        assert not engine.recording and not engine.snapshot().session.active
+        analysed = engine.snapshot().health.frames_analysed
+        time.sleep(1.0)
+        assert engine.snapshot().health.frames_analysed == analysed
+    finally:
+        engine.stop()

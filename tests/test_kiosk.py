@@ -240,3 +240,24 @@ def test_faceprint_drawing_has_128_squares_and_no_exact_values():
     assert faceprint_svg(np.zeros(128)).count('fill="#9e9e9e"') == 128
     with pytest.raises(ValueError):
         faceprint_svg(np.zeros(127))
+
+
+def test_streams_beyond_the_limit_get_503_and_slots_come_back():
+    from dashboard import create_app
+    from tests.conftest import start_engine
+
+    engine = start_engine()
+    try:
+        client = create_app(engine, max_streams=2).test_client()
+        first = client.get("/events")
+        second = client.get("/stream.mjpg")
+        third = client.get("/events")
+        assert (first.status_code, second.status_code, third.status_code) == (200, 200, 503)
+        assert client.get("/api/state").status_code == 200  # pages still served
+        first.close()  # the client left: its slot is free again
+        fourth = client.get("/stream.mjpg")
+        assert fourth.status_code == 200
+        second.close()
+        fourth.close()
+    finally:
+        engine.stop()
