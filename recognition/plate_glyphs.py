@@ -67,7 +67,8 @@ class CharacterLine:
         return (*sizes, run)
 
 
-def character_line(crop: np.ndarray, *, min_chars: int = 4) -> CharacterLine:
+def character_line(crop: np.ndarray, *, min_chars: int = 4,
+                   threshold_offset: int = 10) -> CharacterLine:
     """Find the characters of a plate in a BGR ``crop`` (the plate, roughly level).
 
     Characters seen at an angle lean (a plate turned away shears its glyphs); the lean is
@@ -77,6 +78,9 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4) -> CharacterLine:
         crop: H×W×3 uint8 BGR, the plate cut out and straightened; characters are expected
             to be 25–95 % of its height.
         min_chars: fewer aligned characters than this count as none (not a plate).
+        threshold_offset: how much darker than its surroundings a pixel must be to count as
+            ink (grey levels). Higher drops the halo that blur and JPEG leave and parts
+            characters that touch each other or the frame; lower keeps faint strokes.
 
     Returns:
         The characters, left to right; an empty line if there are not ``min_chars``.
@@ -86,7 +90,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4) -> CharacterLine:
     scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
     crop = cv2.resize(crop, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    raw = _binarise(crop)
+    raw = _binarise(crop, threshold_offset)
     chars, glyphs = _find(raw)
     offset = 0
     if len(chars) >= min_chars:
@@ -201,7 +205,7 @@ def with_marks(positions: Sequence[Choices], marks: Sequence[str]) -> list[Choic
     return out
 
 
-def _binarise(crop: np.ndarray) -> np.ndarray:
+def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     """255 where the crop shows character ink: dark and unsaturated (the strip and shield are
     coloured), against a local threshold so a shadow across the plate does not swallow it."""
     hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
@@ -227,7 +231,7 @@ def _binarise(crop: np.ndarray) -> np.ndarray:
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
     # for the whole crop loses the characters at its darker end.
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                block, 10)
+                                block, offset)
     # The plate's border and frame touch the characters and would merge with them. No
     # character stroke is taller than a character or longer than 3/4 of its height, so
     # straight runs beyond that are the border: cut them out.

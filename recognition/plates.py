@@ -11,6 +11,8 @@ against 99 % (and 1 of 10 real Croatian ones against 4), so ``contour`` is the d
 Reading: :func:`read_plate` finds the characters (:mod:`recognition.plate_glyphs`), OCRs them
 as one line in three layouts and pools each position's alternatives
 (:mod:`recognition.plate_ocr`), then interprets them with :mod:`recognition.plate_format`.
+A plate that does not read valid, or reads valid with a character missing, is found and read
+again at a stricter and a looser ink threshold; only a sure, valid read is taken from those.
 An unreadable plate stays unreadable. Nothing here logs: plate text is personal data.
 """
 
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Sequence
 
 import cv2
 import numpy as np
 
-from recognition.plate_format import UNREADABLE, read_choices
-from recognition.plate_glyphs import character_line, with_marks
+from recognition.plate_format import UNREADABLE, Choices, PlateText, read_choices
+from recognition.plate_glyphs import CharacterLine, character_line, with_marks
 from recognition.plate_ocr import OcrEngine, characters, line_image, tesseract
 from recognition.types import Box
 
@@ -50,6 +53,13 @@ _ROW_GAP = 1.2
 # cost ~12 ms; they lift exact reads of simulated props by ~3 points over one.
 _LAYOUTS = ({"stretch": 1.3, "gap": 0.3}, {"stretch": 1.5, "gap": 0.3, "char_px": 30},
             {"stretch": 1.6, "gap": 0.4, "char_px": 44})
+# Ink thresholds (see plate_glyphs.character_line) tried in turn until a plate reads valid.
+_THRESHOLD_OFFSETS = (10, 18, 4)
+# Retries read in two layouts, not three, to stay within the time budget: they are only
+# needed for poor plates, and the ones they get are read alike in every layout.
+_RETRY_LAYOUTS = (_LAYOUTS[0], _LAYOUTS[2])
+# Least confidence of every position's best alternative in a read from a retry.
+_MIN_RETRY_CHOICE = 0.5
 # A foreign plate has no format to check it against, so it needs a confident read.
 _MIN_FOREIGN_CONFIDENCE = 0.8
 
@@ -156,27 +166,79 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *, box: Box | 
         ModelUnavailable: ``reader`` is ``None`` and Tesseract is not installed.
     """
     box = box or Box(0, 0, crop.shape[1], crop.shape[0])
-    line = character_line(crop)
-    if not line.boxes:
-        return _unreadable(box)
     engine = reader or tesseract()
-    raws: list[str] = []
-    pooled: list[dict[str, float]] = [{} for _ in line.boxes]
-    for layout in _LAYOUTS:
-        image, spans = line_image(line, **layout)
-        symbols = engine.read_line(image)
-        raws.append("".join(s.choices[0][0] for s in symbols))
-        for slot, choices in zip(pooled, with_marks(characters(symbols, spans), line.marks)):
-            for ch, confidence in choices:
-                slot[ch] = slot.get(ch, 0.0) + confidence / len(_LAYOUTS)
-    result = read_choices([tuple(sorted(p.items(), key=lambda kv: -kv[1])) for p in pooled],
-                          groups=line.groups)
-    raw = raws[0]
+    result, raw, gapped = None, "", False
+    retried: tuple[PlateText, str] | None = None
+    # The first threshold suits most plates; one that comes out unreadable is tried again
+    # with the others (characters merged with each other or the frame part at a stricter
+    # one, faint ones appear at a looser one). Only a valid Serbian read is taken from a
+    # retry, so a retry can never turn an unreadable plate into a foreign guess.
+    for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
+        line = character_line(crop, threshold_offset=offset)
+        if not line.boxes:
+            continue
+        found, found_raw, positions = _read_line(line, engine, _LAYOUTS if attempt == 0
+                                                 else _RETRY_LAYOUTS)
+        whole = line.groups == (2, len(line.boxes) - 4, 2)
+        if attempt == 0:
+            result, raw = found, found_raw
+            # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2), has
+            # a gap where a character was lost (a 4-digit plate read as a 3-digit one), so
+            # it is checked at the other thresholds too.
+            gapped = found.valid and not whole
+            if found.valid and whole:
+                break
+        elif found.valid and _sure_retry(found, positions):
+            if not gapped:
+                result, raw = found, found_raw
+                break
+            # After a gapped read, a retry must be whole, and the one that found the most
+            # characters wins: a retry can lose a character elsewhere (one threshold parts
+            # a digit from the frame but loses another to the shield's shadow).
+            if whole and len(found.text) > len(retried[0].text if retried else ""):
+                retried = (found, found_raw)
+    if retried:
+        (result, raw), gapped = retried, False
+    if result is None:
+        return _unreadable(box)
+    if gapped:  # no whole read at any threshold: the lost character is not guessed
+        return _unreadable(box, raw, result.confidence)
     unsure_foreign = result.country == "foreign" and result.confidence < _MIN_FOREIGN_CONFIDENCE
     if unsure_foreign or (cut and not result.valid):
         return _unreadable(box, raw, result.confidence)
     return PlateReading(result.text, result.display, raw, result.valid, result.country, box,
                         round(result.confidence, 3))
+
+
+def _read_line(line: CharacterLine, engine: OcrEngine, layouts: Sequence[dict] = _LAYOUTS
+               ) -> tuple[PlateText, str, list[Choices]]:
+    """OCR ``line`` in every layout, pool each position's alternatives and interpret them;
+    also the engine's raw text of the first layout and the pooled alternatives."""
+    raws: list[str] = []
+    pooled: list[dict[str, float]] = [{} for _ in line.boxes]
+    for layout in layouts:
+        image, spans = line_image(line, **layout)
+        symbols = engine.read_line(image)
+        raws.append("".join(s.choices[0][0] for s in symbols))
+        for slot, choices in zip(pooled, with_marks(characters(symbols, spans), line.marks)):
+            for ch, confidence in choices:
+                slot[ch] = slot.get(ch, 0.0) + confidence / len(layouts)
+    positions = [tuple(sorted(p.items(), key=lambda kv: -kv[1])) for p in pooled]
+    return read_choices(positions, groups=line.groups), raws[0], positions
+
+
+def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
+    """Whether a valid read from a retry (another threshold) may be shown.
+
+    A plate that needed a retry is a poor one, so its read must be surer than a first
+    read: every position's best alternative at least :data:`_MIN_RETRY_CHOICE`, and no
+    letter corrected into another letter (``C`` → ``O``): unlike ``0`` → ``O`` that is not a
+    look-alike of another class but a guess of which district was meant.
+    """
+    if any(not p or p[0][1] < _MIN_RETRY_CHOICE for p in positions):
+        return False
+    return not any(read != kept and read.isalpha() and kept.isalpha()
+                   for read, kept in zip((p[0][0] for p in positions), result.text))
 
 
 def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *,
