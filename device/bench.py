@@ -30,6 +30,7 @@ from device.engine import Engine
 from device.errors import CameraUnavailable
 from device.overlay import annotate
 from device.session import Session
+from device.soak import rss_mb
 from recognition import faces as face_api
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
@@ -243,8 +244,7 @@ def serving_rss_mb(path: Path, seconds: float) -> dict:
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 stream.read(65536)
-                with open(f"/proc/{proc.pid}/statm", encoding="ascii") as fh:
-                    samples.append(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+                samples.append(rss_mb(proc.pid))
     except OSError:
         pass
     finally:

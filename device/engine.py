@@ -124,8 +124,7 @@ class Engine:
         for thread in self._threads:
             thread.join(timeout_s)
         self.source.close()
-        receipt = self.wipe(reason="stop")
-        self._update_recording()
+        receipt = self.wipe(reason="stop")  # also puts the recording light out
         with self._lock:
             self.session.dossier.watchlist.clear()  # consented entries last one run only
         log.info("engine stopped")
@@ -149,8 +148,7 @@ class Engine:
         with self._vision, self._lock:
             receipt = wipe(self._clock())
             self._after_wipe()
-        self._notify_wiped(receipt)
-        self._update_recording()
+        self._announce(receipt)
         return receipt
 
     def start_session(self) -> bool:
@@ -177,9 +175,8 @@ class Engine:
         """Blank the camera (no analysis, no picture, recording light off), or resume."""
         with self._frame_ready:  # the capture thread checks _paused under this condition
             self._paused = paused
-            if paused and self._latest is not None:
-                self._latest.image.fill(0)
-                self._latest = None
+            if paused:
+                self._drop_latest()
         if paused:
             self.stream.clear()  # the last live picture must not be served while paused
         log.info("camera %s", "paused" if paused else "resumed")
@@ -191,14 +188,20 @@ class Engine:
         self._plate_marks = ()
         self._hits_seen.clear()
         with self._frame_ready:
-            if self._latest is not None:
-                self._latest.image.fill(0)
-            self._latest = None
+            self._drop_latest()
         self.stream.clear()
 
-    def _notify_wiped(self, receipt: WipeReceipt) -> None:
+    def _drop_latest(self) -> None:
+        """Zero and drop the held camera frame; call with ``_frame_ready`` held."""
+        if self._latest is not None:
+            self._latest.image.fill(0)
+        self._latest = None
+
+    def _announce(self, receipt: WipeReceipt) -> None:
+        """Tell the controls about a wipe and bring the recording light up to date."""
         if self.events is not None:
             self.events.when_wiped(receipt)
+        self._update_recording()
 
     def _update_recording(self) -> None:
         with self._recording_lock:  # callers on several threads: keep the light's order
@@ -350,9 +353,7 @@ class Engine:
         """Close and reopen the source until it works; analysis waits meanwhile."""
         self._camera_ok = False
         with self._frame_ready:
-            if self._latest is not None:
-                self._latest.image.fill(0)
-            self._latest = None
+            self._drop_latest()
         self._guard.reset()
         delay_s = 0.25
         while not self._stop.is_set():
@@ -385,7 +386,7 @@ class Engine:
                     if receipt is not None:
                         self._after_wipe()
                 if receipt is not None:
-                    self._notify_wiped(receipt)
+                    self._announce(receipt)
                 continue
             if last_seq is not None and frame.seq > last_seq + 1:
                 self._dropped += frame.seq - last_seq - 1
@@ -412,8 +413,7 @@ class Engine:
             log.debug("analysis failure", exc_info=True)
             return
         if receipt is not None:
-            self._notify_wiped(receipt)
-            self._update_recording()
+            self._announce(receipt)
         if new_hits and self.events is not None:
             self.events.when_watchlist_hit()
 

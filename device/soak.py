@@ -17,8 +17,9 @@ from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm", encoding="ascii") as fh:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of process ``pid`` (default: this one) in MiB, from /proc."""
+    with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
@@ -65,7 +66,7 @@ def soak(path: Path, *, minutes: float, session_s: float = 20.0, viewers: int = 
             engine.wipe(reason="soak")
             wipes += 1
             next_wipe = now + session_s
-        samples.append((now - started, _rss_mb(), threading.active_count(), _open_fds()))
+        samples.append((now - started, rss_mb(), threading.active_count(), _open_fds()))
         progress(f"{(now - started) / 60:.1f} min: RSS {samples[-1][1]:.0f} MB, "
                  f"{samples[-1][2]} threads, {samples[-1][3]} fds")
     analysed = engine.snapshot().health.frames_analysed
