@@ -73,14 +73,15 @@ def check_models() -> Check:
 
 
 def check_ocr() -> Check:
-    """The plate OCR engine (Tesseract through tesserocr) and its language data load."""
-    from recognition.plate_ocr import tesseract
+    """The plate readers load: Tesseract (through tesserocr) with its language data, and the
+    shape reader with the typefaces it learns from."""
+    from recognition.plates import load_readers
 
     try:
-        tesseract()
+        load_readers()
     except OkoError as exc:
         return Check("plate OCR", "warn", f"{exc} Until then licence plates are off.")
-    return Check("plate OCR", "ok", "Tesseract loads; licence plates are read.")
+    return Check("plate OCR", "ok", "Tesseract and the shape reader load; licence plates are read.")
 
 
 def check_gpio(config: Config) -> Check:

@@ -370,6 +370,7 @@ class Engine:
 
     def _analysis_loop(self) -> None:
         last_seq: int | None = None
+        self.session.pipeline.warm_up()
         while not self._stop.is_set():
             with self._frame_ready:
                 self._frame_ready.wait_for(

@@ -12,15 +12,15 @@ plate images (:func:`plate_bgr`), so the live demo is measured against what gets
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from recognition.plate_font import font, glyph_mask
 from recognition.plate_format import clean, district_of, is_serbian, random_plate
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,6 @@ A4_LANDSCAPE_MM = (297.0, 210.0)
 STRIP_BLUE = (0, 51, 153)
 SHIELD_RED = (196, 30, 58)
 
-# Typefaces tried in order: a narrow bold sans is the closest free match to the DIN/FE-like
-# plate font. Liberation comes with Chromium (the kiosk), DejaVu with every Debian system.
-_FONT_FILES = (
-    "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf",
-    "/usr/share/fonts/truetype/liberation2/LiberationSansNarrow-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
-)
 _CYRILLIC = dict(zip("ABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ", "АБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ"))
 
 # Layout in plate millimetres (x from the left edge, y from the top).
@@ -134,7 +127,7 @@ def sheets(texts: Sequence[str], *, per_page: int = 3, dpi: int = 200) -> list[I
                      (A4_LANDSCAPE_MM[1] - 20.0) / per_page * 0.82 * PLATE_MM[0] / PLATE_MM[1])
     plate_w, plate_h = round(plate_w_mm * px), round(plate_w_mm * px * PLATE_MM[1] / PLATE_MM[0])
     slot_h = (page_h - round(20 * px)) // per_page
-    caption = _font(max(8, round(2.6 * px)))
+    caption = font(max(8, round(2.6 * px)))
     pages = []
     for start in range(0, len(texts), per_page):
         page = Image.new("RGB", (page_w, page_h), "white")
@@ -181,89 +174,9 @@ def save_sheets(pages: Sequence[Image.Image], path: Path, *, dpi: int = 200) -> 
     return written
 
 
-@functools.cache
-def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in _FONT_FILES:
-        try:
-            return ImageFont.truetype(path, size_px)
-        except OSError:
-            continue
-    # Pillow's own font keeps props working on a system without DejaVu, less plate-like.
-    return ImageFont.load_default(size_px)
-
-
-@functools.cache
-def _ink(ch: str) -> Image.Image:
-    """``ch`` at a large size as a tightly cropped 8-bit mask (white ink on black)."""
-    font = _font(240)
-    left, top, right, bottom = font.getbbox(ch)
-    mask = Image.new("L", (right - left + 8, bottom - top + 8), 0)
-    ImageDraw.Draw(mask).text((4 - left, 4 - top), ch, fill=255, font=font)
-    return mask.crop(mask.getbbox())
-
-
-@functools.cache
-def _glyph(ch: str, width_px: int, height_px: int) -> Image.Image:
-    """``ch`` as a mask whose capitals are ``height_px`` tall, at most ``width_px`` wide.
-
-    Every glyph gets the same scale, taken from ``H``: the plate font is narrower than any
-    free font, so the whole face is squeezed sideways by one factor, which keeps the
-    strokes of ``I`` and ``1`` as heavy as those of ``M``. Letters with a caron or accent
-    get a body of 80 % height and the mark above it, within the capital height, as on real
-    plates.
-    """
-    reference = _ink("H")
-    scale = height_px / reference.height
-    squeeze = min(1.0, width_px * 0.92 / (reference.width * scale))
-    if ch in _MARKED:
-        return _marked_glyph(ch, width_px, height_px, scale * squeeze)
-    if ch == "Đ":
-        return _barred_d(_glyph("D", width_px, height_px), height_px)
-    mask = _ink(ch)
-    size = (max(1, min(width_px, round(mask.width * scale * squeeze))),
-            min(height_px, round(mask.height * scale)))
-    return mask.resize(size, Image.Resampling.LANCZOS)
-
-
-_MARKED = {"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z"}
-
-
-def _barred_d(d: Image.Image, height_px: int) -> Image.Image:
-    """Đ: a D whose crossbar juts well out to the left of the stem, as on plates."""
-    jut, thick = round(d.width * 0.22), max(1, round(height_px * 0.08))
-    out = Image.new("L", (d.width + jut, height_px), 0)
-    out.paste(d, (jut, height_px - d.height))
-    middle = height_px // 2
-    ImageDraw.Draw(out).rectangle([0, middle - thick // 2, jut + round(d.width * 0.35),
-                                   middle + thick // 2], fill=255)
-    return out
-
-
-def _marked_glyph(ch: str, width_px: int, height_px: int, x_scale: float) -> Image.Image:
-    """A letter with a caron or acute: the base letter shortened, the mark drawn above it."""
-    body_h = round(height_px * 0.8)
-    base = _ink(_MARKED[ch])
-    body_w = max(1, min(width_px, round(base.width * x_scale)))
-    body = base.resize((body_w, body_h), Image.Resampling.LANCZOS)
-    mark_h, gap = round(height_px * 0.13), round(height_px * 0.05)
-    mark_w = max(2, round(body_w * 0.55))
-    out = Image.new("L", (body_w, height_px), 0)
-    out.paste(body, (0, height_px - body_h))
-    draw = ImageDraw.Draw(out)
-    stroke = max(1, round(height_px * 0.06))
-    cx, bottom = body_w / 2, height_px - body_h - gap
-    if ch == "Ć":  # acute: one stroke rising to the right
-        draw.line([(cx - mark_w * 0.2, bottom), (cx + mark_w * 0.35, bottom - mark_h)],
-                  fill=255, width=stroke)
-    else:  # caron: a small v
-        draw.line([(cx - mark_w / 2, bottom - mark_h), (cx, bottom), (cx + mark_w / 2,
-                   bottom - mark_h)], fill=255, width=stroke, joint="curve")
-    return out
-
-
 def _paste_glyph(image: Image.Image, ch: str, left: float, top: float, cell_w: float,
                  height: float) -> None:
-    mask = _glyph(ch, round(cell_w), round(height))
+    mask = glyph_mask(ch, round(cell_w), round(height))
     # Capitals sit on the baseline; anything shorter (the hyphen is drawn apart) is centred.
     offset = round(left + (cell_w - mask.width) / 2), round(top + height - mask.height)
     image.paste((0, 0, 0), offset, mask)
@@ -276,9 +189,9 @@ def _draw_frame(draw: ImageDraw.ImageDraw, px: float) -> None:
                            radius=4 * px, outline="black", width=max(1, round(_BORDER_MM * px)))
     edge = inset + _BORDER_MM * px
     draw.rectangle([edge, edge, _STRIP_MM[1] * px, height - 1 - edge], fill=STRIP_BLUE)
-    font = _font(max(6, round(15 * px)))
     strip_mid = (edge + _STRIP_MM[1] * px) / 2
-    draw.text((strip_mid, height - edge - 9 * px), "SRB", fill="white", font=font, anchor="ms")
+    draw.text((strip_mid, height - edge - 9 * px), "SRB", fill="white",
+              font=font(max(6, round(15 * px))), anchor="ms")
 
 
 def _draw_shield(image: Image.Image, draw: ImageDraw.ImageDraw, district: str, left: float,
@@ -300,5 +213,5 @@ def _draw_shield(image: Image.Image, draw: ImageDraw.ImageDraw, district: str, l
                   (left + w * 0.67, top + crown * 0.6), (left + w * 0.85, top + crown * 0.3),
                   (left + w * 0.85, body_top - 1)], fill=gold)
     cyrillic = "".join(_CYRILLIC.get(ch, ch) for ch in district)
-    font = _font(max(6, round(13 * px)))
-    draw.text((left + w / 2, top + _CAP_MM * px), cyrillic, fill="black", font=font, anchor="md")
+    draw.text((left + w / 2, top + _CAP_MM * px), cyrillic, fill="black",
+              font=font(max(6, round(13 * px))), anchor="md")

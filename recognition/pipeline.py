@@ -14,7 +14,7 @@ from recognition.cues import read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.plate_votes import PlateTracker
-from recognition.plates import detect_plates, read_candidate
+from recognition.plates import detect_plates, load_readers, read_candidate
 from recognition.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
 
@@ -85,6 +85,17 @@ class Pipeline:
         self._visible: list[Track] = []
         self.plates = PlateTracker()
         self.plates_unavailable: str | None = None  # why plates are off, if the OCR is missing
+
+    def warm_up(self) -> None:
+        """Load the plate readers now, so the first car seen does not stall the analysis;
+        if they cannot load, plates are off (:attr:`plates_unavailable` says why)."""
+        if not self.settings.plates or self.plates_unavailable is not None:
+            return
+        try:
+            load_readers()
+        except ModelUnavailable as exc:
+            self.plates_unavailable = str(exc)
+            log.warning("licence plates are off: %s", exc)
 
     def process(self, frame: Frame) -> FrameResult:
         """Detect or follow, then track and (where due) encode the faces in ``frame``.

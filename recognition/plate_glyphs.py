@@ -127,6 +127,7 @@ def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
     stroke = max(2, round(height * _STROKE))
     ink = cv2.morphologyEx(raw, cv2.MORPH_OPEN,
                            cv2.getStructuringElement(cv2.MORPH_RECT, (stroke, stroke)))
+    ink = _regrown(ink, raw, stroke)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     found = [_with_mark(i, Box(x, y, x + w, y + h), ink, raw)
              for i, (x, y, w, h, area) in enumerate(stats[1:count], start=1)
@@ -145,6 +146,14 @@ def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
             region = (slice(g.box.top, g.box.bottom), slice(g.box.left, g.box.right))
             glyphs[region] |= raw[region]
     return kept, glyphs
+
+
+def _regrown(ink: np.ndarray, raw: np.ndarray, steps: int) -> np.ndarray:
+    grown = ink
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    for _ in range(steps):
+        grown = cv2.dilate(grown, cross) & raw
+    return grown
 
 
 def _lean(glyphs: np.ndarray) -> float:

@@ -1,0 +1,114 @@
+"""The shape reader: plate glyphs classified by HOG against shapes learnt from real fonts."""
+
+import numpy as np
+import pytest
+
+from device.plate_eval import evaluate_plates, simulated_set
+from device.props import plate_bgr
+from recognition.errors import ModelUnavailable
+from recognition.pipeline import Pipeline, RecognitionSettings
+from recognition.plate_font import SIMILAR_FONT_FILES, prop_font_file
+from recognition.plate_glyphs import character_line
+from recognition.plate_shapes import GLYPH_SIZE, learn_shapes, normalised, shape_reader
+from recognition.plates import read_plate
+
+
+def shapes_of(text, width_px=300):
+    """The shape reader's best reading of each character of a rendered prop plate."""
+    line = character_line(plate_bgr(text, width_px=width_px))
+    return "".join(choices[0][0] for choices in shape_reader().read(line))
+
+
+@pytest.mark.parametrize("text", ["BG123AB", "NS4567TX", "KG098OD", "SM2222MN", "ZR951JF",
+                                  "ČA809ŠŽ", "BĆ130ĆČ", "ĐA5426IP", "KŠ905ĐE", "VŠ790WY"])
+def test_every_character_of_a_prop_plate_is_known_by_its_shape(text):
+    assert shapes_of(text) == text
+
+
+def test_the_shapes_tesseract_confuses_are_told_apart():
+    # M/N/W, 9/5, 0/O and the marked letters are where the English OCR model slips.
+    assert shapes_of("SM959MN") == "SM959MN"
+    assert shapes_of("PA900OO") == "PA900OO"
+    assert shapes_of("ŠA481ČS") == "ŠA481ČS"
+
+
+def test_small_plates_keep_most_characters():
+    right = sum(a == b for text in ("BG123AB", "NI960JA", "PO9584NH", "SA566MM")
+                for a, b in zip(shapes_of(text, width_px=120), text))
+    assert right >= 28  # of 30: characters here are ~17 px tall
+
+
+def test_shares_are_a_ranking_that_sums_to_at_most_one():
+    line = character_line(plate_bgr("BG123AB", width_px=300))
+    for choices in shape_reader().read(line, alternatives=3):
+        shares = [share for _, share in choices]
+        assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1 + 1e-6
+        assert len(choices) <= 3
+
+
+def test_learning_is_repeatable_and_shared():
+    fonts = [prop_font_file()]
+    first = learn_shapes(fonts, samples_per_font=2, seed=4)
+    again = learn_shapes(fonts, samples_per_font=2, seed=4)
+    np.testing.assert_array_equal(first._features, again._features)
+    assert shape_reader() is shape_reader()
+
+
+def test_no_typeface_names_the_fix(tmp_path):
+    with pytest.raises(ModelUnavailable, match="fonts-liberation"):
+        learn_shapes([str(tmp_path / "missing.ttf")])
+    with pytest.raises(ModelUnavailable, match="fonts-dejavu-core"):
+        learn_shapes([])
+
+
+def test_the_similar_faces_are_installed_by_setup():
+    # scripts/setup.sh installs fonts-liberation and fonts-dejavu-core: every face is here.
+    import os
+
+    assert prop_font_file() is not None
+    assert all(os.path.isfile(p) for p in SIMILAR_FONT_FILES)
+
+
+def test_an_empty_line_reads_nothing():
+    blank = np.full((64, 300, 3), 255, np.uint8)
+    assert shape_reader().read(character_line(blank)) == []
+
+
+def test_a_glyph_wider_than_the_canvas_is_fitted_not_cut():
+    from recognition.types import Box
+
+    ink = np.full((40, 200), 255, np.uint8)
+    glyph = normalised(ink, Box(0, 0, 200, 40), 40.0)
+    assert glyph.shape == GLYPH_SIZE[::-1]
+    assert glyph[:, 0].max() == 0 and glyph[:, GLYPH_SIZE[0] // 2].max() == 255
+
+
+def test_pooled_with_tesseract_prop_photos_read_at_the_quality_bar():
+    # The issue's bar: >= 95 % of single simulated camera photos of props read exactly.
+    # `oko eval plates --simulate 300` gives the README's figures; this fixed set of 120
+    # keeps the suite quick and cannot drift, since the frames are seeded.
+    scores = evaluate_plates(simulated_set(120, seed=11))
+    assert scores.exact >= 0.95, [(o.expected, o.read) for o in scores.outcomes
+                                  if o.read != o.expected]
+    assert scores.wrong_valid <= 2
+
+
+def test_the_shape_reader_reads_what_tesseract_misses():
+    class BlindEngine:
+        """An OCR engine that reads nothing at all."""
+
+        def read_line(self, grey):
+            return []
+
+    # With no help from Tesseract, the shape reader alone still reads the plate.
+    reading = read_plate(plate_bgr("KM2745NM", width_px=320), BlindEngine())
+    assert (reading.text, reading.valid) == ("KM2745NM", True)
+
+
+def test_the_pipeline_loads_the_readers_before_the_first_plate():
+    pipeline = Pipeline(RecognitionSettings())
+    pipeline.warm_up()
+    assert pipeline.plates_unavailable is None
+    off = Pipeline(RecognitionSettings(plates=False))
+    off.warm_up()  # plates off: nothing to load, nothing reported
+    assert off.plates_unavailable is None
