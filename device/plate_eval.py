@@ -27,7 +27,8 @@ import numpy as np
 from device.errors import ConfigError
 from device.props import plate_bgr, random_texts
 from recognition.plate_format import clean
-from recognition.plates import PlateReading, detect_plates, read_candidate
+from recognition.plate_shapes import shape_reader
+from recognition.plates import PlateReading, detect_plates, load_readers, read_candidate
 from recognition.plate_ocr import OcrEngine
 
 
@@ -112,6 +113,8 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
         ModelUnavailable: Tesseract is not installed.
     """
     images = read_labels(folder) if isinstance(folder, Path) else list(folder)
+    # Loading the readers (a second or more) is start-up, not the cost of a plate.
+    shape_reader() if reader is not None else load_readers()
     outcomes = [_outcome(item, reader, method) for item in images]
     times = sorted(o.ms for o in outcomes)
     return PlateScores(

@@ -222,7 +222,9 @@ class Pipeline:
             box = candidate.box.scaled(to_display).clipped(*size)
             seen.append(PlateObservation(box, vehicle_id, reading))
         for candidate in candidates:
-            candidate.crop.fill(0)  # a picture of the plate text: do not leave it lying around
+            candidate.crop.fill(0)  # pictures of the plate text: do not leave them lying around
+            if candidate.line is not None:
+                candidate.line.ink.fill(0)
         return tuple(seen), self.plates.vehicles()
 
     def _follow(self, tiny: np.ndarray, to_tiny: float, now_s: float) -> list[Track] | None:

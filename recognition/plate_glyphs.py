@@ -232,7 +232,7 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     # left third of the crop.
     strip = np.flatnonzero(blue[:, : width // 3].mean(axis=0) > 0.3)
     if strip.size:
-        blank[:, : strip[-1] + max(2, round(0.12 * height))] = True
+        blank[:, : _strip_edge(grey, strip[-1] + 1)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
@@ -246,9 +246,24 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     # straight runs beyond that are the border: cut them out.
     tall = cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(1.1 * WORK_CHAR_PX)))
     long = cv2.getStructuringElement(cv2.MORPH_RECT, (round(0.75 * WORK_CHAR_PX), 1))
-    border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                                                         long)
+    # The level borders are thickened first by a pixel up and down, so one a degree or two
+    # off level (a plate turned or tilted a little) still shows one unbroken run.
+    level = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | (
+        cv2.morphologyEx(level, cv2.MORPH_OPEN, long) & ink)
     return cv2.subtract(ink, border)
+
+
+def _strip_edge(grey: np.ndarray, column: int) -> int:
+    """The first column right of the blue strip (which ends before ``column``) that is no
+    longer its dark, smeared edge: columns dark over most of the middle rows, as no
+    character's are (a letter next to the strip has white between its strokes there)."""
+    height, width = grey.shape
+    dark = grey[height // 4: 3 * height // 4] < 0.7 * np.percentile(grey, 90)
+    limit = min(width, column + round(0.25 * height))
+    while column < limit and dark[:, column].mean() > 0.6:
+        column += 1
+    return min(width, column + 2)
 
 
 def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:

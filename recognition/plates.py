@@ -50,10 +50,12 @@ MIN_READABLE_WIDTH_PX = 110
 _ROW_MARGIN = (2.2, 1.0)
 _ROW_GAP = 1.2
 
-# Each plate is OCRed in these layouts (see plate_ocr.line_image) and the alternatives of
-# every position are pooled with each other and with the shape reader's. With the shape
-# reader, a third layout (~6 ms) read no more simulated props exactly.
-_LAYOUTS = ({"stretch": 1.3, "gap": 0.3}, {"stretch": 1.6, "gap": 0.4, "char_px": 44})
+# Tesseract reads each plate in these layouts (see plate_ocr.line_image), and each
+# position's alternatives are pooled with the other layouts' and the shape reader's.
+# Before the shape reader, three layouts lifted exact reads of simulated props by ~3
+# points over one; with it, a second layout (~7 ms) reads no more of them, nor of the
+# real photos.
+_LAYOUTS = ({"stretch": 1.3, "gap": 0.3},)
 # How much the shape reader's votes count against Tesseract's confidences when they are
 # pooled per position (0–1). Either alone reads fewer simulated props exactly than both:
 # measured on 3 × 300, Tesseract alone 91–95 %, pooled half and half 97–98 %; 0.7 was no
@@ -76,7 +78,9 @@ class PlateCandidate:
     plate and its surroundings warped level and square-on (BGR, :data:`CROP_HEIGHT_PX` tall).
     ``characters`` is how many characters were found, ``width_px`` the plate's width in the
     frame estimated from their height, ``cut`` whether it touches the frame edge (a plate
-    cut off there may be missing characters), ``method`` which detector proposed it.
+    cut off there may be missing characters), ``method`` which detector proposed it,
+    ``line`` the characters found in ``crop`` at the first ink threshold (reading starts
+    from them). ``crop`` and ``line.ink`` are pictures of the plate: zero them after use.
     """
 
     box: Box
@@ -86,6 +90,7 @@ class PlateCandidate:
     width_px: float
     cut: bool = False
     method: str = "contour"
+    line: CharacterLine | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,7 @@ def load_readers() -> None:
 
 def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                shapes: ShapeReader | None = None, box: Box | None = None,
-               cut: bool = False) -> PlateReading:
+               cut: bool = False, line: CharacterLine | None = None) -> PlateReading:
     """Read the plate in a straightened BGR ``crop``.
 
     Args:
@@ -175,6 +180,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             crop's own extent.
         cut: the plate touches the frame edge. Only a complete Serbian plate is accepted
             from a cut plate: anything else may be missing characters.
+        line: the characters of ``crop`` at the first ink threshold, if already found
+            (:attr:`PlateCandidate.line`); saves finding them again.
 
     Returns:
         The reading; ``valid`` is ``False`` and ``text`` empty when it is unreadable.
@@ -192,8 +199,10 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
     # with the others (characters merged with each other or the frame part at a stricter
     # one, faint ones appear at a looser one). Only a valid Serbian read is taken from a
     # retry, so a retry can never turn an unreadable plate into a foreign guess.
+    first = line
     for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
-        line = character_line(crop, threshold_offset=offset)
+        line = first if attempt == 0 and first is not None else character_line(
+            crop, threshold_offset=offset)
         if not line.boxes:
             continue
         found, found_raw, positions = _read_line(line, engine, shapes)
@@ -204,7 +213,10 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             # a gap where a character was lost (a 4-digit plate read as a 3-digit one), so
             # it is checked at the other thresholds too.
             gapped = found.valid and not whole
-            if found.valid and whole:
+            # A sure foreign read is final too: retries only ever add a Serbian read.
+            sure_foreign = (found.country == "foreign"
+                            and found.confidence >= _MIN_FOREIGN_CONFIDENCE)
+            if (found.valid and whole) or sure_foreign:
                 break
         elif found.valid and _sure_retry(found, positions):
             if not gapped:
@@ -282,7 +294,7 @@ def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *
     if candidate.width_px < min_width_px:
         return _unreadable(candidate.box)
     return read_plate(candidate.crop, reader, shapes=shapes, box=candidate.box,
-                      cut=candidate.cut)
+                      cut=candidate.cut, line=candidate.line)
 
 
 def read_plates(bgr: np.ndarray, reader: OcrEngine | None = None, *,
@@ -310,6 +322,15 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
     line = character_line(crop, min_chars=min_characters)
     if not line.boxes:
         return None
+    # The search quad is a guess (from blobs in the whole frame, or a border's outline);
+    # the characters found in it give the plate's own slope and height, so it is cut out
+    # again along them, and kept if that finds no fewer characters.
+    refined = _refined(line, matrix)
+    if refined is not None:
+        again, again_matrix = _warp(bgr, refined)
+        again_line = character_line(again, min_chars=min_characters)
+        if len(again_line.boxes) >= len(line.boxes):
+            crop, matrix, line = again, again_matrix, again_line
     span = (line.boxes[-1].right - line.boxes[0].left) / line.ink.shape[1]
     if span < 0.4:
         return None
@@ -333,7 +354,18 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
                                                  [middle, bottom - 0.25 * h]]]), inverse)[0]
     width_px = float(np.linalg.norm(ends[1] - ends[0])) * 520.0 / 75.0
     corners = tuple((float(x), float(y)) for x, y in plate)
-    return PlateCandidate(box, corners, crop, len(line.boxes), width_px, bool(cut), source)
+    return PlateCandidate(box, corners, crop, len(line.boxes), width_px, bool(cut), source, line)
+
+
+def _refined(line: CharacterLine, matrix: np.ndarray) -> np.ndarray | None:
+    """The plate-shaped quadrilateral (frame pixels) around the characters of ``line``, which
+    was found in a crop warped from the frame by ``matrix``."""
+    rows = np.float32([[(b.left - line.offset_px) / line.scale, b.top / line.scale,
+                        b.width / line.scale, b.height / line.scale] for b in line.boxes])
+    quad = _row_quad(rows)
+    if quad is None:
+        return None
+    return cv2.perspectiveTransform(quad[None], np.linalg.inv(matrix))[0]
 
 
 def _warp(bgr: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
