@@ -422,6 +422,7 @@ def _outlines(labels: np.ndarray, stats: np.ndarray, min_width_px: int, frame_h:
             np.stack([xs + x, ys + y], axis=1).astype(np.float32))
         if rw < rh:
             rw, rh, angle = rh, rw, angle - 90
+        angle = (angle + 90) % 180 - 90  # the same rectangle, its long side within ±90°
         if not (2.5 <= rw / max(rh, 1.0) <= 7.0) or abs(angle) > 30 or area > 0.6 * rw * rh:
             continue
         corners = cv2.boxPoints(((cx, cy), (rw * 1.04, rh * 1.1), angle))
