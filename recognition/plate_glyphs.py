@@ -363,8 +363,11 @@ def _bar(glyph: np.ndarray) -> str:
     ink = glyph > 0
     if height < 12 or width < 6:
         return ""
-    def lefts(rows: slice) -> list[int]:
-        return sorted(int(np.flatnonzero(r)[0]) for r in ink[rows] if r.any()) or [width]
+    def lefts(rows: slice) -> np.ndarray:
+        """The leftmost ink column of each inked row in ``rows``, in order."""
+        band = ink[rows]
+        firsts = np.sort(band.argmax(axis=1)[band.any(axis=1)])
+        return firsts if firsts.size else np.array([width])
 
     # The bar is a few rows thick: the second-leftmost row of the middle band, so one
     # stray pixel is not a bar.
@@ -434,9 +437,9 @@ def _fused_mark(glyph: np.ndarray) -> str:
     reach = max(2, round(height * 0.1))
     for r in range(max(2, round(height * 0.08)), round(height * 0.35)):
         above, below = rows[:r].max(), rows[r + 1:r + 1 + reach].max()
-        cols = np.flatnonzero(ink[r])
         if rows[r] == 0 or rows[r] > 0.7 * above or below < 1.6 * rows[r]:
             continue
+        cols = np.flatnonzero(ink[r])
         if abs(cols.mean() - (width - 1) / 2) > 0.2 * width or cols[-1] - cols[0] >= cols.size:
             continue  # off-centre, or two strokes (the sides of B, O, 8), not one neck
         shape = ink[:r]

@@ -39,9 +39,9 @@ PLATE_ASPECT = 520.0 / 113.0
 #: Height of a straightened crop, in pixels (enough for OCR, small enough to stay fast).
 CROP_HEIGHT_PX = 64
 #: Narrower plates (frame pixels) are reported unreadable without OCR. On simulated props
-#: 90–140 px wide, this gate at 110 px reads 59 % exactly and 4 % wrong but valid; at 100 px
-#: 71 % and 6 %; at 130 px 31 % and 3 %. Below ~100 px (characters under 14 px) most reads
-#: that come out valid are wrong.
+#: 90–140 px wide, this gate at 110 px reads 62 % exactly and 4 % wrong but valid; at 100 px
+#: 72 % and 6 %. Below ~100 px (characters under 14 px) more and more reads that come out
+#: valid are wrong, and a wrong but valid plate is the error to avoid most.
 MIN_READABLE_WIDTH_PX = 110
 # The row of characters is extended by this many character heights (left, right) before the
 # plate is cut out, in case characters were missed: most often the district code, which the

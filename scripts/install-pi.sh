@@ -50,7 +50,8 @@ check_platform() {
 }
 
 apt_packages=(python3-venv python3-picamera2 python3-libcamera tesseract-ocr tesseract-ocr-eng
-              tesseract-ocr-srp tesseract-ocr-srp-latn libtesseract5 rsync curl)
+              tesseract-ocr-srp tesseract-ocr-srp-latn libtesseract5 fonts-liberation
+              fonts-dejavu-core rsync curl)
 
 install_packages() {
     local missing=() pkg browser=chromium-browser

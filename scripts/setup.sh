@@ -25,8 +25,9 @@ fi
 
 packages=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
-# Plate OCR reads Debian's Tesseract language data; the prop plates use Liberation Sans.
-for pkg in tesseract-ocr-eng tesseract-ocr-srp-latn fonts-liberation; do
+# Plate OCR reads Debian's Tesseract language data; the prop plates and the shape reader
+# draw their characters with Liberation and DejaVu.
+for pkg in tesseract-ocr-eng tesseract-ocr-srp-latn fonts-liberation fonts-dejavu-core; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
 done
 if ((with_tests)); then
