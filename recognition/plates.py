@@ -57,9 +57,9 @@ _ROW_GAP = 1.2
 # real photos.
 _LAYOUTS = ({"stretch": 1.3, "gap": 0.3},)
 # How much the shape reader's votes count against Tesseract's confidences when they are
-# pooled per position (0–1). Either alone reads fewer simulated props exactly than both:
-# measured on 3 × 300, Tesseract alone 91–95 %, pooled half and half 97–98 %; 0.7 was no
-# better.
+# pooled per position (0–1). Measured on 3 × 300 simulated props: Tesseract alone 94–95 %
+# exact, the shape reader alone 97–99 % (it learnt their typeface), half and half 98–99 %;
+# on the real Croatian photos, in another font, either alone 3 of 10, half and half 4.
 _SHAPE_WEIGHT = 0.5
 # Ink thresholds (see plate_glyphs.character_line) tried in turn until a plate reads valid.
 _THRESHOLD_OFFSETS = (10, 18, 4)
