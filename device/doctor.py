@@ -75,12 +75,16 @@ def check_models() -> Check:
 def check_ocr() -> Check:
     """The plate readers load: Tesseract (through tesserocr) with its language data, and the
     shape reader with the typefaces it learns from."""
-    from recognition.plates import load_readers
+    from recognition.plate_shapes import FONT_HINT
+    from recognition.plates import load_readers, shapes_or_none
 
     try:
         load_readers()
     except OkoError as exc:
         return Check("plate OCR", "warn", f"{exc} Until then licence plates are off.")
+    if shapes_or_none() is None:
+        return Check("plate OCR", "warn", f"{FONT_HINT} Until then plates are read by "
+                     "Tesseract alone, less accurately.")
     return Check("plate OCR", "ok", "Tesseract and the shape reader load; licence plates are read.")
 
 

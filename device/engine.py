@@ -370,7 +370,10 @@ class Engine:
 
     def _analysis_loop(self) -> None:
         last_seq: int | None = None
-        self.session.pipeline.warm_up()
+        try:
+            self.session.pipeline.warm_up()
+        except Exception as exc:  # noqa: BLE001 - the first plate seen tries again
+            log.warning("loading the plate readers failed (%s)", type(exc).__name__)
         while not self._stop.is_set():
             with self._frame_ready:
                 self._frame_ready.wait_for(

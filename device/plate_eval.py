@@ -28,7 +28,8 @@ from device.errors import ConfigError
 from device.props import plate_bgr, random_texts
 from recognition.plate_format import clean
 from recognition.plate_shapes import shape_reader
-from recognition.plates import PlateReading, detect_plates, load_readers, read_candidate
+from recognition.plate_detection import detect_plates
+from recognition.plates import PlateReading, load_readers, read_candidate
 from recognition.plate_ocr import OcrEngine
 
 
@@ -102,7 +103,7 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
     Args:
         folder: a folder with ``labels.csv``, or labelled pictures (e.g. :func:`simulated_set`).
         reader: the OCR engine; ``None`` uses the shared Tesseract one.
-        method: plate detection method (see :data:`recognition.plates.DETECTION_METHODS`).
+        method: plate detection method (see :data:`recognition.plate_detection.DETECTION_METHODS`).
 
     Returns:
         The scores; a picture where several plates are read counts the reading closest to
@@ -114,7 +115,10 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
     """
     images = read_labels(folder) if isinstance(folder, Path) else list(folder)
     # Loading the readers (a second or more) is start-up, not the cost of a plate.
-    shape_reader() if reader is not None else load_readers()
+    if reader is None:
+        load_readers()
+    else:
+        shape_reader()
     outcomes = [_outcome(item, reader, method) for item in images]
     times = sorted(o.ms for o in outcomes)
     return PlateScores(

@@ -14,7 +14,8 @@ from recognition.cues import read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.plate_votes import PlateTracker
-from recognition.plates import detect_plates, load_readers, read_candidate
+from recognition.plate_detection import detect_plates, forget
+from recognition.plates import load_readers, read_candidate
 from recognition.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
 
@@ -222,9 +223,7 @@ class Pipeline:
             box = candidate.box.scaled(to_display).clipped(*size)
             seen.append(PlateObservation(box, vehicle_id, reading))
         for candidate in candidates:
-            candidate.crop.fill(0)  # pictures of the plate text: do not leave them lying around
-            if candidate.line is not None:
-                candidate.line.ink.fill(0)
+            forget(candidate)  # pictures of the plate text: do not leave them lying around
         return tuple(seen), self.plates.vehicles()
 
     def _follow(self, tiny: np.ndarray, to_tiny: float, now_s: float) -> list[Track] | None:

@@ -2,7 +2,7 @@
 
 One renderer serves two readers: ``oko props`` draws its plates with it, and
 :mod:`recognition.plate_shapes` learns what plate characters look like from it, in the prop
-typeface and in a few other narrow sans faces, so the live demo's plates and real ones are
+typeface and in a few similar sans faces, so the live demo's plates and real ones are
 both in what it has seen. Fonts are read once, on first use.
 """
 

@@ -6,9 +6,9 @@ acutes it has never learnt (``Č`` Ć Š Ž) dropped. A plate's characters are f
 typeface is fixed, and :mod:`recognition.plate_glyphs` has already cut each one out, so a
 classifier of single glyphs knows them better. :class:`ShapeReader` compares each glyph's
 histogram of oriented gradients (OpenCV's HOG) with glyphs it has seen, drawn by
-:mod:`recognition.plate_font` in the prop typeface and in similar narrow sans faces, each
-degraded the way a camera does (small, blurred, noisy, thresholded), and votes among the
-nearest ones. Nothing is downloaded or stored: it learns from the fonts on first use
+:mod:`recognition.plate_font` in the prop typeface and in similar sans faces (narrow,
+condensed, bold), each degraded the way a camera does (small, blurred, noisy, thresholded),
+and votes among the nearest ones. Nothing is downloaded or stored: it learns from the fonts on first use
 (:func:`shape_reader`, about a second).
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import random
+import threading
 from typing import Sequence
 
 import cv2
@@ -66,7 +67,9 @@ class ShapeReader:
             return []
         glyphs = np.stack([normalised(line.ink, box, line.height_px) for box in line.boxes])
         similarity = describe(glyphs) @ self._features.T
-        nearest = np.argpartition(-similarity, _NEIGHBOURS, axis=1)[:, :_NEIGHBOURS]
+        glyphs.fill(0)  # pictures of the plate's characters
+        k = min(_NEIGHBOURS, len(self._labels))
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         out: list[Choices] = []
         for row, picks in zip(similarity, nearest):
             votes = np.zeros(len(self._classes))
@@ -86,6 +89,8 @@ def normalised(ink: np.ndarray, box: Box, height_px: float) -> np.ndarray:
     """
     width, height = GLYPH_SIZE
     glyph = ink[box.top:box.bottom, box.left:box.right]
+    if not glyph.size:
+        return np.zeros((height, width), np.uint8)
     scale = _BODY_PX / max(height_px, 1.0)
     gw, gh = max(1, round(glyph.shape[1] * scale)), max(1, round(glyph.shape[0] * scale))
     fit = min(1.0, (width - 2) / gw, (_BASELINE_PX - 1) / gh)
@@ -110,14 +115,23 @@ def _hog() -> cv2.HOGDescriptor:
     return cv2.HOGDescriptor(**_HOG)
 
 
-@functools.cache
+_LEARNING = threading.Lock()  # the analysis thread and a command may both ask first
+
+
 def shape_reader() -> ShapeReader:
     """The shared :class:`ShapeReader`, learnt on first use from the installed typefaces:
-    the props' own and :data:`~recognition.plate_font.SIMILAR_FONT_FILES`.
+    the props' own and :data:`~recognition.plate_font.SIMILAR_FONT_FILES`. Safe to call from
+    several threads; reading with it is too (it changes nothing).
 
     Raises:
         ModelUnavailable: none of the typefaces is installed.
     """
+    with _LEARNING:
+        return _learnt()
+
+
+@functools.cache
+def _learnt() -> ShapeReader:
     fonts = [p for p in dict.fromkeys((prop_font_file(), *SIMILAR_FONT_FILES))
              if p and os.path.isfile(p)]
     return learn_shapes(fonts)
@@ -135,7 +149,10 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
 
     Raises:
         ModelUnavailable: ``font_files`` is empty or none of them can be read.
+        ValueError: ``samples_per_font`` is below 1.
     """
+    if samples_per_font < 1:
+        raise ValueError("samples_per_font must be at least 1")
     rng = random.Random(seed)
     glyphs, labels = [], []
     for path in font_files:
@@ -145,15 +162,18 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
             continue
         for ch in PLATE_CHARACTERS:
             for _ in range(samples_per_font):
-                glyphs.append(_camera_glyph(ch, path, rng))
-                labels.append(ch)
+                glyph = _camera_glyph(ch, path, rng)
+                if glyph is not None:
+                    glyphs.append(glyph)
+                    labels.append(ch)
     if not glyphs:
         raise ModelUnavailable(FONT_HINT)
     return ShapeReader(describe(np.stack(glyphs)), labels)
 
 
-def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray:
-    """``ch`` as the glyph stage would cut it from a camera frame, normalised.
+def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | None:
+    """``ch`` as the glyph stage would cut it from a camera frame, normalised; ``None`` if
+    the degradation left no ink.
 
     Drawn in a cell of random width (plate faces are narrower than any free face), leant a
     little, shrunk to 11–36 px (a far plate to a near one), blurred, noised and thresholded
@@ -181,7 +201,7 @@ def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray:
     ink = np.where(big > 255 * rng.uniform(0.35, 0.6), 255, 0).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count < 2:
-        return np.zeros(GLYPH_SIZE[::-1], np.uint8)
+        return None
     # Specks the noise left are not part of the glyph (the glyph stage drops them too).
     keep = [i for i in range(1, count) if stats[i, 4] >= 0.02 * stats[1:, 4].max()]
     ink = np.where(np.isin(labels, keep), 255, 0).astype(np.uint8)

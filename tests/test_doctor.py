@@ -48,6 +48,7 @@ def test_doctor_exit_codes():
     warned = oko("doctor", env={"OKO_CAMERA__SOURCE": "demo"})
     assert warned.returncode in (0, 3)  # warnings only (no service or GPIO on a PC)
     assert "[ ok ] camera" in warned.stdout and "face models" in warned.stdout
+    assert "[ ok ] plate OCR" in warned.stdout and "shape reader" in warned.stdout
     failed = oko("doctor", env={"OKO_CAMERA__SOURCE": "file:/nonexistent.mp4"})
     assert failed.returncode == 1 and "[FAIL] camera" in failed.stdout
     assert "Traceback" not in failed.stderr

@@ -7,10 +7,12 @@ from device.plate_eval import evaluate_plates, simulated_set
 from device.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.pipeline import Pipeline, RecognitionSettings
-from recognition.plate_font import SIMILAR_FONT_FILES, prop_font_file
+from recognition.plate_font import prop_font_file
 from recognition.plate_glyphs import character_line
-from recognition.plate_shapes import GLYPH_SIZE, learn_shapes, normalised, shape_reader
-from recognition.plates import read_plate
+from recognition.plate_ocr import tesseract
+from recognition.plate_shapes import GLYPH_SIZE, _learnt, learn_shapes, normalised, shape_reader
+from recognition.plates import _read_line, read_plate
+from tests.conftest import REPO
 
 
 def shapes_of(text, width_px=300):
@@ -35,7 +37,7 @@ def test_the_shapes_tesseract_confuses_are_told_apart():
 def test_small_plates_keep_most_characters():
     right = sum(a == b for text in ("BG123AB", "NI960JA", "PO9584NH", "SA566MM")
                 for a, b in zip(shapes_of(text, width_px=120), text))
-    assert right >= 28  # of 30: characters here are ~17 px tall
+    assert right >= 27  # of 29: characters here are ~17 px tall
 
 
 def test_shares_are_a_ranking_that_sums_to_at_most_one():
@@ -46,12 +48,21 @@ def test_shares_are_a_ranking_that_sums_to_at_most_one():
         assert len(choices) <= 3
 
 
-def test_learning_is_repeatable_and_shared():
+def test_learning_is_repeatable():
     fonts = [prop_font_file()]
     first = learn_shapes(fonts, samples_per_font=2, seed=4)
     again = learn_shapes(fonts, samples_per_font=2, seed=4)
+    other = learn_shapes(fonts, samples_per_font=2, seed=5)
     np.testing.assert_array_equal(first._features, again._features)
-    assert shape_reader() is shape_reader()
+    assert not np.array_equal(first._features, other._features)
+
+
+def test_a_reader_that_knows_few_glyphs_still_reads():
+    # Fewer learnt glyphs than neighbours that vote: every one of them votes.
+    reader = learn_shapes([prop_font_file()], samples_per_font=1)
+    small = type(reader)(reader._features[:3], reader._labels[:3])
+    line = character_line(plate_bgr("BG123AB", width_px=300))
+    assert all(choices and choices[0][0] in reader._labels[:3] for choices in small.read(line))
 
 
 def test_no_typeface_names_the_fix(tmp_path):
@@ -59,14 +70,22 @@ def test_no_typeface_names_the_fix(tmp_path):
         learn_shapes([str(tmp_path / "missing.ttf")])
     with pytest.raises(ModelUnavailable, match="fonts-dejavu-core"):
         learn_shapes([])
+    with pytest.raises(ValueError):
+        learn_shapes([prop_font_file()], samples_per_font=0)
 
 
-def test_the_similar_faces_are_installed_by_setup():
-    # scripts/setup.sh installs fonts-liberation and fonts-dejavu-core: every face is here.
-    import os
+def test_without_the_shape_reader_tesseract_reads_alone():
+    # What plates fall back to on a system without the typefaces (shapes_or_none is None).
+    line = character_line(plate_bgr("NS4567TX", width_px=400))
+    found, raw, positions = _read_line(line, tesseract(), None)
+    assert found.text == "NS4567TX" and raw
+    assert all(share <= 1.0 for choices in positions for _, share in choices)
 
-    assert prop_font_file() is not None
-    assert all(os.path.isfile(p) for p in SIMILAR_FONT_FILES)
+
+@pytest.mark.parametrize("script", ["scripts/setup.sh", "scripts/install-pi.sh"])
+def test_the_installers_bring_the_typefaces(script):
+    text = (REPO / script).read_text()
+    assert "fonts-liberation" in text and "fonts-dejavu-core" in text
 
 
 def test_an_empty_line_reads_nothing():
@@ -81,6 +100,7 @@ def test_a_glyph_wider_than_the_canvas_is_fitted_not_cut():
     glyph = normalised(ink, Box(0, 0, 200, 40), 40.0)
     assert glyph.shape == GLYPH_SIZE[::-1]
     assert glyph[:, 0].max() == 0 and glyph[:, GLYPH_SIZE[0] // 2].max() == 255
+    assert not normalised(ink, Box(5, 5, 5, 20), 40.0).any()  # an empty box: an empty glyph
 
 
 def test_pooled_with_tesseract_prop_photos_read_at_the_quality_bar():
@@ -106,9 +126,10 @@ def test_the_shape_reader_reads_what_tesseract_misses():
 
 
 def test_the_pipeline_loads_the_readers_before_the_first_plate():
-    pipeline = Pipeline(RecognitionSettings())
-    pipeline.warm_up()
-    assert pipeline.plates_unavailable is None
+    _learnt.cache_clear()
     off = Pipeline(RecognitionSettings(plates=False))
     off.warm_up()  # plates off: nothing to load, nothing reported
-    assert off.plates_unavailable is None
+    assert _learnt.cache_info().currsize == 0 and off.plates_unavailable is None
+    pipeline = Pipeline(RecognitionSettings())
+    pipeline.warm_up()
+    assert _learnt.cache_info().currsize == 1 and pipeline.plates_unavailable is None

@@ -13,9 +13,8 @@ from device.plate_eval import LabelledImage, evaluate_plates, simulated_set
 from device.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.plate_ocr import TesseractEngine, tesseract
-from recognition.plates import (
-    MIN_READABLE_WIDTH_PX, detect_plates, read_candidate, read_plate, read_plates,
-)
+from recognition.plate_detection import detect_plates
+from recognition.plates import MIN_READABLE_WIDTH_PX, read_candidate, read_plate, read_plates
 from recognition.types import Box
 from tests.conftest import DATA, load_bgr
 
