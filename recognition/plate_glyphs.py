@@ -169,12 +169,14 @@ def _regrown(ink: np.ndarray, raw: np.ndarray, steps: int) -> np.ndarray:
 def _lean(glyphs: np.ndarray) -> float:
     """The horizontal shear (pixels per pixel of height) that makes the glyphs most upright:
     the one whose column sums are most peaked, as vertical strokes line up."""
-    best, best_score = 0.0, -1.0
-    for shear in np.linspace(-0.5, 0.5, 21):
+    def peakedness(shear: float) -> float:
         columns = _sheared(glyphs, shear).sum(axis=0, dtype=np.float64)
-        score = float((columns ** 2).sum())
-        if score > best_score + 1e-9:
-            best, best_score = float(shear), score
+        return float((columns ** 2).sum())
+
+    # Every 0.1 first, then the 0.05 either side of the best: 13 shears, not 21.
+    best = max(np.linspace(-0.5, 0.5, 11), key=lambda s: (peakedness(s), -abs(s)))
+    best = max((best - 0.05, best, best + 0.05), key=lambda s: (peakedness(s), -abs(s)))
+    best = float(np.clip(best, -0.5, 0.5))
     return 0.0 if abs(best) < 0.04 else best
 
 

@@ -70,14 +70,15 @@ class ShapeReader:
         glyphs.fill(0)  # pictures of the plate's characters
         k = min(_NEIGHBOURS, len(self._labels))
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        out: list[Choices] = []
-        for row, picks in zip(similarity, nearest):
-            votes = np.zeros(len(self._classes))
-            np.add.at(votes, self._index[picks], np.exp(_SHARPNESS * (row[picks] - row[picks].max())))
-            votes /= votes.sum()
-            order = np.argsort(-votes)[:alternatives]
-            out.append(tuple((self._classes[i], float(votes[i])) for i in order if votes[i] > 0))
-        return out
+        near = np.take_along_axis(similarity, nearest, axis=1)
+        weights = np.exp(_SHARPNESS * (near - near.max(axis=1, keepdims=True)))
+        votes = np.zeros((len(nearest), len(self._classes)))
+        glyph_rows = np.broadcast_to(np.arange(len(nearest))[:, None], nearest.shape)
+        np.add.at(votes, (glyph_rows, self._index[nearest]), weights)
+        votes /= votes.sum(axis=1, keepdims=True)
+        order = np.argsort(-votes, axis=1)[:, :alternatives]
+        return [tuple((self._classes[i], float(v[i])) for i in best if v[i] > 0)
+                for v, best in zip(votes, order)]
 
 
 def normalised(ink: np.ndarray, box: Box, height_px: float) -> np.ndarray:
