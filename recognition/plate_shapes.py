@@ -105,10 +105,19 @@ def normalised(ink: np.ndarray, box: Box, height_px: float) -> np.ndarray:
 
 def describe(glyphs: np.ndarray) -> np.ndarray:
     """Unit-length HOG descriptors (N×D float32) of N normalised glyphs (N×48×40 uint8)."""
-    hog = _hog()
-    rows = [hog.compute(cv2.GaussianBlur(g, (3, 3), 0)).ravel() for g in glyphs]
-    features = np.asarray(rows, dtype=np.float32)
-    return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-6)
+    features = np.empty((len(glyphs), _hog().getDescriptorSize()), np.float32)
+    for row, glyph in zip(features, glyphs):
+        row[:] = _descriptor(glyph)
+    return _unit(features)
+
+
+def _descriptor(glyph: np.ndarray) -> np.ndarray:
+    return _hog().compute(cv2.GaussianBlur(glyph, (3, 3), 0)).ravel()
+
+
+def _unit(features: np.ndarray) -> np.ndarray:
+    features /= np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-6)
+    return features
 
 
 @functools.cache
@@ -155,7 +164,11 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
     if samples_per_font < 1:
         raise ValueError("samples_per_font must be at least 1")
     rng = random.Random(seed)
-    glyphs, labels = [], []
+    # Filled in place, glyph by glyph: lists of glyphs and descriptors would briefly take
+    # several times the reader's own 6 MB, which the heap then keeps.
+    features = np.empty((len(font_files) * len(PLATE_CHARACTERS) * samples_per_font,
+                         _hog().getDescriptorSize()), np.float32)
+    labels: list[str] = []
     for path in font_files:
         try:
             glyph_mask("H", 40, 80, path)
@@ -165,11 +178,12 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
             for _ in range(samples_per_font):
                 glyph = _camera_glyph(ch, path, rng)
                 if glyph is not None:
-                    glyphs.append(glyph)
+                    features[len(labels)] = _descriptor(glyph)
                     labels.append(ch)
-    if not glyphs:
+    if not labels:
         raise ModelUnavailable(FONT_HINT)
-    return ShapeReader(describe(np.stack(glyphs)), labels)
+    return ShapeReader(_unit(features[:len(labels)].copy() if len(labels) < len(features)
+                             else features), labels)
 
 
 def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | None:
