@@ -29,6 +29,7 @@ from recognition.plate_format import PLATE_CHARACTERS, Choices
 from recognition.plate_glyphs import WORK_CHAR_PX, CharacterLine
 from recognition.types import Box
 
+#: What to install when no typeface to learn from is found.
 FONT_HINT = ("Plate reading learns character shapes from the Liberation or DejaVu fonts: "
              "run 'sudo apt install fonts-liberation fonts-dejavu-core'.")
 #: Size (width, height) every glyph is normalised to before it is described.
