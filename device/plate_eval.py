@@ -27,9 +27,8 @@ import numpy as np
 from device.errors import ConfigError
 from device.props import plate_bgr, random_texts
 from recognition.plate_format import clean
-from recognition.plate_shapes import shape_reader
 from recognition.plate_detection import detect_plates
-from recognition.plates import PlateReading, load_readers, read_candidate
+from recognition.plates import PlateReading, load_readers, read_candidate, shapes_or_none
 from recognition.plate_ocr import OcrEngine
 
 
@@ -118,7 +117,7 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
     if reader is None:
         load_readers()
     else:
-        shape_reader()
+        shapes_or_none()
     outcomes = [_outcome(item, reader, method) for item in images]
     times = sorted(o.ms for o in outcomes)
     return PlateScores(

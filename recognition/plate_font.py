@@ -48,14 +48,8 @@ def font(size_px: int, path: str | None = None) -> ImageFont.FreeTypeFont | Imag
     Raises:
         OSError: ``path`` is given and cannot be read.
     """
-    if path is not None:
-        return ImageFont.truetype(path, size_px)
-    for candidate in PROP_FONT_FILES:
-        try:
-            return ImageFont.truetype(candidate, size_px)
-        except OSError:
-            continue
-    return ImageFont.load_default(size_px)
+    path = path or prop_font_file()
+    return ImageFont.truetype(path, size_px) if path else ImageFont.load_default(size_px)
 
 
 @functools.cache

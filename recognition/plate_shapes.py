@@ -15,7 +15,6 @@ and votes among the nearest ones. Nothing is downloaded or stored: it learns fro
 from __future__ import annotations
 
 import functools
-import os
 import random
 import threading
 from typing import Sequence
@@ -143,9 +142,8 @@ def shape_reader() -> ShapeReader:
 
 @functools.cache
 def _learnt() -> ShapeReader:
-    fonts = [p for p in dict.fromkeys((prop_font_file(), *SIMILAR_FONT_FILES))
-             if p and os.path.isfile(p)]
-    return learn_shapes(fonts)
+    # learn_shapes skips the ones that are not installed.
+    return learn_shapes([p for p in dict.fromkeys((prop_font_file(), *SIMILAR_FONT_FILES)) if p])
 
 
 def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed: int = 0
@@ -183,8 +181,7 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
                     labels.append(ch)
     if not labels:
         raise ModelUnavailable(FONT_HINT)
-    return ShapeReader(_unit(features[:len(labels)].copy() if len(labels) < len(features)
-                             else features), labels)
+    return ShapeReader(_unit(features[:len(labels)]), labels)
 
 
 def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | None:
