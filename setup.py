@@ -5,7 +5,7 @@ from source for half an hour. ``dlib-bin`` ships the same module prebuilt, and
 scripts/setup.sh installs face_recognition with ``--no-deps`` beside it (see README).
 """
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
     name="oko",
@@ -13,7 +13,7 @@ setup(
     description="Camera exhibit: what a city-wide face recognition system knows about you",
     license="MIT",
     python_requires=">=3.11",
-    packages=["device", "recognition", "dashboard"],
+    packages=find_packages(include=["device*", "recognition*", "dashboard*"]),
     package_data={
         "device": ["data/*.mp4"],
         "dashboard": ["templates/*.html", "static/*"],

@@ -19,7 +19,7 @@ from typing import IO, Any, Callable, Protocol
 import numpy as np
 from flask import Flask, Request, Response
 
-from device.errors import ConfigError
+from recognition.errors import ConfigError
 
 
 class EngineLike(Protocol):
@@ -116,7 +116,7 @@ def create_app(
         engine: the running engine whose snapshots and stream are served.
         test_config: Flask settings to override (tests).
         pin_hash: ``[dashboard] pin_hash`` from ``oko set-pin``
-            (:func:`dashboard.pin.hash_pin`); empty: the facilitator page cannot be used.
+            (:func:`device.pin.hash_pin`); empty: the facilitator page cannot be used.
         language: the screens' language at start, ``"en"`` or ``"sr"``.
         secret_key: signs the facilitator's session cookie; default a random key per
             process, so every login ends when Oko restarts.
@@ -134,7 +134,7 @@ def create_app(
     from dashboard.facilitator import facilitator
     from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_number, translate
     from dashboard.kiosk import kiosk
-    from dashboard.pin import PinGuard, is_pin_hash
+    from device.pin import PinGuard, is_pin_hash
     from dashboard.visitors import visitors
 
     if pin_hash and not is_pin_hash(pin_hash):

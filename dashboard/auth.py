@@ -17,7 +17,7 @@ from flask import abort, current_app, request, session
 
 from dashboard.display import language
 from dashboard.i18n import translate
-from dashboard.pin import PinGuard, check_pin
+from device.pin import PinGuard, check_pin
 
 F = TypeVar("F", bound=Callable)
 

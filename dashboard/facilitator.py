@@ -22,7 +22,7 @@ from dashboard.i18n import LANGUAGES, translate
 from dashboard.lesson import KEYS as LESSON_KEYS
 from dashboard.lesson import STEPS
 from dashboard.state import state_json
-from device.errors import ConfigError
+from recognition.errors import ConfigError
 from recognition.images import UnusableImage
 
 facilitator = Blueprint("facilitator", __name__, url_prefix="/facilitator")

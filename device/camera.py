@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 import cv2
 import numpy as np
 
-from device.errors import CameraUnavailable, ConfigError
+from recognition.errors import CameraUnavailable, ConfigError
 from recognition.types import Frame
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The ``oko`` command line and the composition root: the one place that wires concrete parts."""
+"""The ``oko`` command line: the one module that knows the runtime, the tools and the dashboard."""
 
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from device import __version__, commands
-from device.camera import SOURCE_HELP, open_source
+from device import __version__
+from device.tools import commands
+from device.assembly import build_engine
+from device.camera import SOURCE_HELP
 from device.config import Config, load_config
 from device.controls import make_controls
 from device.engine import Engine
-from device.errors import ConfigError
+from recognition.errors import ConfigError
 from device.server import DashboardServer
-from device.session import Session
-from recognition import faces
-from recognition.dossier import Dossier
+from recognition.faces import api as faces
 from recognition.errors import OkoError
-from recognition.pipeline import Pipeline
 
 log = logging.getLogger("oko")
 
@@ -106,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="read the new PIN from the first line of standard input")
 
     soak = sub.add_parser(
-        "soak", parents=[verbose],
+        "soak", parents=[configured],
         help="run for a long time and check for memory, thread and descriptor leaks",
         description="Run the real engine on a video (default: the demo clip) with sessions "
         "wiped every --session-s seconds and kiosk-like viewers, then report RSS drift, "
@@ -217,14 +216,17 @@ def run(args: argparse.Namespace) -> int:
             "PIN first with 'oko set-pin --config FILE', or serve on 127.0.0.1."
         )
     faces.models()  # load the dlib models now, so a missing install fails before serving
-    engine = build_engine(config)
+    controls = make_controls(None, config.controls)
+    engine = build_engine(config, events=controls)
     try:
         server = make_server(config, engine)
     except OkoError:
         engine.source.close()
+        if controls is not None:
+            controls.close()
         raise
-    controls = make_controls(engine, config.controls)
-    engine.events = controls
+    if controls is not None:
+        controls.commands = engine
     engine.start()
     url = f"http://{_display_host(config.dashboard.host)}:{config.dashboard.port}/"
     print(f"Oko is running on camera '{engine.source.name}': open {url}  (Ctrl+C stops and wipes)",
@@ -249,18 +251,6 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
-
-
-def build_engine(config: Config) -> Engine:
-    """Open the configured camera and wire pipeline, dossier and session into an engine."""
-    cam = config.camera
-    source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps,
-                         lores_width=config.recognition.detect_width_px, rotation=cam.rotation)
-    pipeline = Pipeline(config.recognition)
-    dossier = Dossier(tolerance=config.recognition.tolerance)
-    session = Session(dossier, pipeline, idle_wipe_s=config.session.idle_wipe_s,
-                      max_session_s=config.session.max_session_s, mode=config.session.mode)
-    return Engine(source, session, jpeg_quality=config.dashboard.jpeg_quality)
 
 
 def make_server(config: Config, engine: Engine) -> DashboardServer:

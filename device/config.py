@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from device.errors import ConfigError
+from recognition.errors import ConfigError
 from recognition.pipeline import RecognitionSettings
 
 DEFAULT_CONFIG_PATH = Path("/etc/oko/oko.toml")

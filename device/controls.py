@@ -127,13 +127,17 @@ class Controls:
 
     Any pin set to 0 is treated as not connected. Without GPIO hardware (a PC), gpiozero
     cannot create pins: the controls are then absent, logged once, and Oko runs on.
+
+    The controls hear the engine's events and command the engine, so one of the two must exist
+    first: the controls are built first and handed to the engine, and the composition root
+    then names the engine as :attr:`commands`. Presses before that are ignored.
     """
 
-    def __init__(self, engine: SessionCommands, *, button_pin: int = 17, led_pin: int = 27,
+    def __init__(self, commands: SessionCommands | None = None, *, button_pin: int = 17, led_pin: int = 27,
                  buzzer_pin: int = 0, long_press_s: float = 3.0, pin_factory=None):
         from gpiozero import LED, Buzzer
 
-        self.engine = engine
+        self.commands = commands
         self._lock = threading.Lock()
         self._recording = False
         self.led = LED(led_pin, pin_factory=pin_factory) if led_pin else None
@@ -145,12 +149,13 @@ class Controls:
 
     def toggle_session(self) -> None:
         """Short press: in workshop mode start a session if none is open; else end it."""
-        if not self.engine.start_session():
-            self.engine.end_session(reason="button")
+        if self.commands is not None and not self.commands.start_session():
+            self.commands.end_session(reason="button")
 
     def wipe_now(self) -> None:
         """Long press: wipe now."""
-        self.engine.wipe(reason="button")
+        if self.commands is not None:
+            self.commands.wipe(reason="button")
 
     def when_recording(self, recording: bool) -> None:
         """Light the recording light while the camera is analysed."""
@@ -185,12 +190,13 @@ class Controls:
                 self.led.value = self._recording
 
 
-def make_controls(engine: SessionCommands, config, *, pin_factory=None) -> Controls | None:
+def make_controls(commands: SessionCommands | None, config, *,
+                  pin_factory=None) -> Controls | None:
     """Build :class:`Controls` from the ``[controls]`` config, or ``None`` without GPIO."""
     try:
         with warnings.catch_warnings():  # gpiozero warns once per pin library it tries
             warnings.simplefilter("ignore")
-            return Controls(engine, button_pin=config.button_pin, led_pin=config.led_pin,
+            return Controls(commands, button_pin=config.button_pin, led_pin=config.led_pin,
                             buzzer_pin=config.buzzer_pin, long_press_s=config.long_press_s,
                             pin_factory=pin_factory)
     except Exception as exc:  # noqa: BLE001 - gpiozero raises many kinds without GPIO

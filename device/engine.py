@@ -19,9 +19,9 @@ import numpy as np
 
 from device.camera import FrameSource
 from device.controls import EngineEvents
-from device.errors import CameraUnavailable, ConfigError
+from recognition.errors import CameraUnavailable, ConfigError
 from device.frameguard import FrameGuard
-from device.session import Session
+from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from device.stream import JpegStream
 from recognition.dossier import WipeReceipt

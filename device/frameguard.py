@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from device.errors import CameraUnavailable
+from recognition.errors import CameraUnavailable
 from recognition.images import UnusableImage, as_bgr
 from recognition.types import Frame
 

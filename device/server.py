@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from device.errors import PortInUse
+from recognition.errors import PortInUse
 
 log = logging.getLogger(__name__)
 

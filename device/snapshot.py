@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
-from device.session import SessionInfo
-from recognition.cars import CarProfile
+from recognition.session import SessionInfo
+from recognition.plates.cars import CarProfile
 from recognition.dossier import Profile, WipeReceipt
 from recognition.types import FaceObservation
 
@@ -78,3 +79,9 @@ class RateMeter:
             return 0.0
         interval = max(self._interval_s, now_s - self._last_s)
         return 1.0 / interval if interval > 0 else 0.0
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of process ``pid`` (default: this one) in MiB, from /proc."""
+    with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20

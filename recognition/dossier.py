@@ -12,11 +12,11 @@ from itertools import permutations
 
 import numpy as np
 
-from recognition.cars import CarBook, CarProfile
-from recognition.cues import Cues
-from recognition.identities import IdentityIndex
+from recognition.plates.cars import CarBook, CarProfile
+from recognition.faces.cues import Cues
+from recognition.faces.identities import IdentityIndex
 from recognition.types import Box, FaceObservation, FrameResult
-from recognition.watchlist import Watchlist, WatchlistHit
+from recognition.faces.watchlist import Watchlist, WatchlistHit
 
 #: Gaps between frames longer than this do not count as time in view (the camera stalled).
 _MAX_FRAME_GAP_S = 1.0

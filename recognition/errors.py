@@ -11,3 +11,16 @@ class OkoError(Exception):
 
 class ModelUnavailable(OkoError, RuntimeError):
     """A recognition model or library is missing; the message says how to install it."""
+
+
+
+class ConfigError(OkoError, ValueError):
+    """The configuration file, an ``OKO_*`` variable or a flag holds a bad key or value."""
+
+
+class CameraUnavailable(OkoError, RuntimeError):
+    """A camera or video file cannot be opened or has stopped delivering frames."""
+
+
+class PortInUse(OkoError, OSError):
+    """The dashboard cannot listen on the requested address and port."""

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from recognition.colour import clothing_colour
-from recognition.cues import read_cues
+from recognition.faces.colour import clothing_colour
+from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
-from recognition.faces import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
-from recognition.plate_votes import PlateTracker
-from recognition.plate_detection import detect_plates, forget
-from recognition.plates import load_readers, read_candidate
-from recognition.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
+from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
+from recognition.plates.votes import PlateTracker
+from recognition.plates.detect import detect_plates, forget
+from recognition.plates.read import load_readers, read_candidate
+from recognition.faces.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
 
 
@@ -266,17 +266,28 @@ def face_crop(image: np.ndarray, box: Box) -> np.ndarray:
 def encode_largest_face(image: np.ndarray, settings: RecognitionSettings) -> np.ndarray | None:
     """The faceprint of the largest face in a BGR still ``image``, or ``None`` if no face.
 
-    Used to enrol a watchlist entry from a photo.
+    Used to enrol a watchlist entry from a photo. Only faces are looked for (no plates, no
+    tracking), with the detection settings of ``settings``; every working copy of the photo is
+    zeroed before returning, whatever happens.
     """
-    pipeline = Pipeline(settings)
-    result = pipeline.process(Frame(image=image, captured_s=0.0, seq=0))
-    encoding = result.faces[0].encoding.copy() if result.faces else None
-    for face in result.faces:  # only the faceprint is wanted: zero everything else
-        for array in (face.encoding, face.crop):
-            if array is not None:
-                array.fill(0)
-    pipeline.reset()
-    return encoding
+    height, width = image.shape[:2]
+    if image.size == 0:
+        return None
+    small_rgb = cv2.cvtColor(_shrink(image, settings.detect_width_px), cv2.COLOR_BGR2RGB)
+    rgb = None
+    try:
+        to_image = width / small_rgb.shape[1]
+        boxes = detect_faces(small_rgb, upsample=settings.upsample, model=settings.model,
+                             min_size_px=round(settings.min_face_px / to_image))
+        if not boxes:
+            return None
+        box = boxes[0].scaled(to_image).clipped(width, height)  # largest first
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        return encode_faces(rgb, [box], jitters=settings.jitters)[0]
+    finally:
+        small_rgb.fill(0)
+        if rgb is not None:
+            rgb.fill(0)
 
 
 def _ms_since(started: float) -> float:

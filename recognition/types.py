@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from recognition.cues import Cues
-    from recognition.plate_votes import Vehicle
-    from recognition.plates import PlateReading
-    from recognition.watchlist import WatchlistHit
+    from recognition.faces.cues import Cues
+    from recognition.plates.votes import Vehicle
+    from recognition.plates.read import PlateReading
+    from recognition.faces.watchlist import WatchlistHit
 
 
 @dataclass(frozen=True)

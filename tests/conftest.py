@@ -51,7 +51,7 @@ def start_engine(source=None, *, settings=None, idle_wipe_s: float = 60.0):
     """A running :class:`Engine` on ``source`` (default: the demo clip), opened here."""
     from device.camera import DemoSource
     from device.engine import Engine
-    from device.session import Session
+    from recognition.session import Session
     from recognition.dossier import Dossier
     from recognition.pipeline import Pipeline, RecognitionSettings
 

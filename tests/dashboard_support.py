@@ -9,7 +9,7 @@ import re
 
 from device.camera import DemoSource
 from device.engine import Engine
-from device.session import Session
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
 from tests.conftest import frame_of

@@ -89,7 +89,7 @@ class UnpluggableSource:
         self.opens = 0
 
     def open(self) -> None:
-        from device.errors import CameraUnavailable
+        from recognition.errors import CameraUnavailable
 
         if not self.plugged:
             raise CameraUnavailable("no camera (unplugged)")
@@ -97,7 +97,7 @@ class UnpluggableSource:
         self._inner.open()
 
     def read(self):
-        from device.errors import CameraUnavailable
+        from recognition.errors import CameraUnavailable
 
         if not self.plugged:
             raise CameraUnavailable("camera unplugged")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.pin import hash_pin
+from device.pin import hash_pin
 from tests.conftest import LiveOko, free_port
 from tests.dashboard_support import PIN
 
@@ -50,7 +50,7 @@ class _InProcessOko:
         from dashboard import create_app
         from device.camera import DemoSource
         from device.engine import Engine
-        from device.session import Session
+        from recognition.session import Session
         from recognition.dossier import Dossier
         from recognition.pipeline import Pipeline
 

@@ -8,7 +8,7 @@ import pytest
 
 from device.camera import (DEMO_CLIP, DemoSource, OpenCVSource, Picamera2Source, make_source,
                            open_source)
-from device.errors import CameraUnavailable, ConfigError
+from recognition.errors import CameraUnavailable, ConfigError
 from tests.fakes import FilePicamera2
 
 SOURCES = {

@@ -76,7 +76,7 @@ def test_bad_arguments_are_usage_errors(args):
 
 def test_set_pin_stores_only_a_hash_and_the_config_still_loads(tmp_path):
     from device.config import load_config
-    from dashboard.pin import check_pin
+    from device.pin import check_pin
 
     path = tmp_path / "oko.toml"
     path.write_text('[camera]\nsource = "demo"\n')

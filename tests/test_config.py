@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from device.config import Config, describe, load_config
-from device.errors import ConfigError
+from recognition.errors import ConfigError
 
 
 def test_defaults_without_file_or_environment():

@@ -4,7 +4,7 @@ import os
 import stat
 
 from device.config import load_config
-from device.doctor import check_camera, check_dashboard, check_memory, check_temperature
+from device.tools.doctor import check_camera, check_dashboard, check_memory, check_temperature
 from tests.test_cli import oko
 
 

@@ -70,7 +70,7 @@ def test_rate_meter_measures_and_decays():
 
 
 def test_watchlist_enrolment_and_live_tolerance(engine):
-    from device.errors import ConfigError
+    from recognition.errors import ConfigError
     from recognition.images import UnusableImage
     from tests.conftest import FACES
 
@@ -95,7 +95,7 @@ def test_watchlist_enrolment_and_live_tolerance(engine):
 def test_workshop_wipe_closes_the_session_and_puts_the_light_out():
     from device.camera import DemoSource
     from device.engine import Engine
-    from device.session import Session
+    from recognition.session import Session
     from recognition.dossier import Dossier
     from recognition.pipeline import Pipeline
 

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from recognition.faces import detect_faces, encode_faces, face_distances
+from recognition.faces.api import detect_faces, encode_faces, face_distances
 from tests.conftest import load_bgr
 
 

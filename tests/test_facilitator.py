@@ -6,8 +6,8 @@ import logging
 import pytest
 
 from dashboard import MAX_UPLOAD_BYTES, create_app
-from dashboard.pin import hash_pin
-from device.errors import ConfigError
+from device.pin import hash_pin
+from recognition.errors import ConfigError
 from tests.conftest import FACES
 from tests.dashboard_support import PIN, FakeClock, csrf_from, fed_engine
 

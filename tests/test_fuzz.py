@@ -8,7 +8,7 @@ import pytest
 from dashboard import create_app
 from device.camera import DemoSource
 from device.engine import Engine
-from device.session import Session
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from recognition.identities import IdentityIndex
+from recognition.faces.identities import IdentityIndex
 from tests.test_faces import encoding
 
 

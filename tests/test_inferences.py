@@ -4,13 +4,13 @@ import cv2
 import numpy as np
 import pytest
 
-from recognition.colour import clothing_colour
-from recognition.cues import read_cues
+from recognition.faces.colour import clothing_colour
+from recognition.faces.cues import read_cues
 from recognition.dossier import Dossier
-from recognition.faces import detect_faces, find_landmarks
+from recognition.faces.api import detect_faces, find_landmarks
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Box
-from recognition.watchlist import Watchlist
+from recognition.faces.watchlist import Watchlist
 from tests.conftest import frame_of, load_bgr
 from tests.test_faces import encoding
 

@@ -15,7 +15,7 @@ from dashboard.lesson import KEYS, STEPS
 from dashboard.scale import FIGURES, bars
 from device.camera import DemoSource
 from device.engine import Engine
-from device.session import Session
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
 from tests.dashboard_support import feed, fed_engine

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from device.camera import DEMO_CLIP
-from device.soak import soak
+from device.tools.soak import soak
 
 VIEWERS = 25
 

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from dashboard.pin import PinGuard, check_pin, hash_pin, is_pin_hash, save_pin_hash
+from device.pin import PinGuard, check_pin, hash_pin, is_pin_hash, save_pin_hash
 from device.config import load_config
 from tests.dashboard_support import FakeClock
 

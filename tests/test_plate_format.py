@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from recognition.plate_format import (
+from recognition.plates.format import (
     DISTRICTS, UNREADABLE, display, district_name, is_serbian, is_taxi, normalise,
     random_plate, read_choices,
 )

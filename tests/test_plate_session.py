@@ -9,8 +9,8 @@ import pytest
 from dashboard.state import state_json
 from device.camera import DemoSource
 from device.engine import Engine
-from device.props import plate_bgr
-from device.session import Session
+from device.tools.props import plate_bgr
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
 from recognition.types import Frame

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from device.plate_eval import evaluate_plates, simulated_set
-from device.props import plate_bgr
+from device.tools.plate_eval import evaluate_plates, simulated_set
+from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.pipeline import Pipeline, RecognitionSettings
-from recognition.plate_font import prop_font_file
-from recognition.plate_glyphs import character_line
-from recognition.plate_ocr import tesseract
-from recognition.plate_shapes import GLYPH_SIZE, _learnt, learn_shapes, normalised, shape_reader
-from recognition.plates import _read_line, read_plate
+from recognition.plates.font import prop_font_file
+from recognition.plates.glyphs import character_line
+from recognition.plates.ocr import tesseract
+from recognition.plates.shapes import GLYPH_SIZE, _learnt, learn_shapes, normalised, shape_reader
+from recognition.plates.read import _read_line, read_plate
 from tests.conftest import REPO
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from recognition.plate_format import normalise
-from recognition.plate_votes import PlateTracker, vote
-from recognition.plates import PlateReading
-from recognition.registry import FICTIONAL_NOTICE, lookup
+from recognition.plates.format import normalise
+from recognition.plates.votes import PlateTracker, vote
+from recognition.plates.read import PlateReading
+from recognition.plates.registry import FICTIONAL_NOTICE, lookup
 from recognition.types import Box
 
 

@@ -9,12 +9,12 @@ import cv2
 import numpy as np
 import pytest
 
-from device.plate_eval import LabelledImage, evaluate_plates, simulated_set
-from device.props import plate_bgr
+from device.tools.plate_eval import LabelledImage, evaluate_plates, simulated_set
+from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
-from recognition.plate_ocr import TesseractEngine, tesseract
-from recognition.plate_detection import detect_plates
-from recognition.plates import MIN_READABLE_WIDTH_PX, read_candidate, read_plate, read_plates
+from recognition.plates.ocr import TesseractEngine, tesseract
+from recognition.plates.detect import detect_plates
+from recognition.plates.read import MIN_READABLE_WIDTH_PX, read_candidate, read_plate, read_plates
 from recognition.types import Box
 from tests.conftest import DATA, load_bgr
 

@@ -14,7 +14,7 @@ import pytest
 from dashboard import create_app
 from device.camera import DemoSource
 from device.engine import Engine
-from device.session import Session
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
 from tests.conftest import FACES, start_engine, wait_for

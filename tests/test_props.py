@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from device.errors import ConfigError
-from device.plate_eval import evaluate_plates, format_scores, read_labels, simulated_set
-from device.props import (
+from recognition.errors import ConfigError
+from device.tools.plate_eval import evaluate_plates, format_scores, read_labels, simulated_set
+from device.tools.props import (
     A4_LANDSCAPE_MM, PLATE_MM, STRIP_BLUE, plate_bgr, plate_image, random_texts, save_sheets,
     sheets,
 )
-from recognition.plate_format import is_serbian
+from recognition.plates.format import is_serbian
 from tests.conftest import DATA
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from device.session import Session
+from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
 from tests.conftest import frame_of

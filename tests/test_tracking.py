@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from recognition.tracking import Tracker
+from recognition.faces.tracking import Tracker
 from recognition.types import Box
 
 

@@ -1,10 +1,10 @@
 """Reading licence plates: two readers pooled, then the Serbian format.
 
-:func:`read_plate` takes a plate found by :mod:`recognition.plate_detection`, finds its
-characters (:mod:`recognition.plate_glyphs`) and reads each of them twice: Tesseract reads
-them as one line (:mod:`recognition.plate_ocr`), the shape reader one by one
-(:mod:`recognition.plate_shapes`); each position's alternatives are pooled and interpreted
-with :mod:`recognition.plate_format`. A plate that does not read valid, or reads valid with
+:func:`read_plate` takes a plate found by :mod:`recognition.plates.detect`, finds its
+characters (:mod:`recognition.plates.glyphs`) and reads each of them twice: Tesseract reads
+them as one line (:mod:`recognition.plates.ocr`), the shape reader one by one
+(:mod:`recognition.plates.shapes`); each position's alternatives are pooled and interpreted
+with :mod:`recognition.plates.format`. A plate that does not read valid, or reads valid with
 a character missing, is found and read again at a stricter and a looser ink threshold; only
 a sure, valid read is taken from those. An unreadable plate stays unreadable. Nothing here
 logs: plate text is personal data.
@@ -18,14 +18,14 @@ from typing import Sequence
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plate_detection import PlateCandidate, detect_plates
-from recognition.plate_format import UNREADABLE, Choices, PlateText, read_choices
-from recognition.plate_glyphs import (
+from recognition.plates.detect import PlateCandidate, detect_plates
+from recognition.plates.format import UNREADABLE, Choices, PlateText, read_choices
+from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
-from recognition.plate_marks import with_marks
-from recognition.plate_ocr import OcrEngine, characters, line_image, tesseract
-from recognition.plate_shapes import ShapeReader, shape_reader
+from recognition.plates.marks import with_marks
+from recognition.plates.ocr import OcrEngine, characters, line_image, tesseract
+from recognition.plates.shapes import ShapeReader, shape_reader
 from recognition.types import Box
 
 #: Narrower plates (frame pixels) are reported unreadable without OCR. On simulated props

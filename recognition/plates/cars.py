@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from recognition.plate_format import district_name, district_of
-from recognition.plate_votes import Vehicle
-from recognition.registry import VehicleRecord, lookup
+from recognition.plates.format import district_name, district_of
+from recognition.plates.votes import Vehicle
+from recognition.plates.registry import VehicleRecord, lookup
 from recognition.types import Box, FrameResult
 
 

@@ -102,7 +102,7 @@ def face_distances(known: np.ndarray, encoding: np.ndarray) -> np.ndarray:
 def find_landmarks(rgb: np.ndarray, boxes: Sequence[Box]) -> list[dict[str, list[tuple[int, int]]]]:
     """dlib's 68 face landmarks for each box, grouped by feature (``chin``, ``left_eye``, …).
 
-    About a millisecond per face; see :mod:`recognition.cues` for what they reveal.
+    About a millisecond per face; see :mod:`recognition.faces.cues` for what they reveal.
     """
     if not boxes:
         return []

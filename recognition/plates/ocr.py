@@ -1,6 +1,6 @@
 """The OCR engine for plate lines, and matching its symbols back to the characters.
 
-:func:`line_image` redraws the characters found by :mod:`recognition.plate_glyphs`, evenly
+:func:`line_image` redraws the characters found by :mod:`recognition.plates.glyphs`, evenly
 spaced, black on white. The engine's symbols are then matched back to the characters by
 position (:func:`characters`), so a symbol Tesseract invents in a gap is dropped and each
 plate position keeps its ranked alternatives, which the format check uses to tell ``8`` from
@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plate_format import PLATE_CHARACTERS, Choices, clean
-from recognition.plate_glyphs import CharacterLine
+from recognition.plates.format import PLATE_CHARACTERS, Choices, clean
+from recognition.plates.glyphs import CharacterLine
 
 #: Where Debian's tesseract-ocr packages put the language data.
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",

@@ -14,13 +14,12 @@ import sys
 from pathlib import Path
 
 from device.config import DEFAULT_CONFIG_PATH, load_config
-from device.doctor import format_checks, run_checks
-from device.errors import ConfigError
-from device.evaluate import DEFAULT_SWEEP, evaluate, format_table
-from device.scan import load_encoding, record_json, record_rows, scan
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline
-from recognition.watchlist import Watchlist
+from device.tools.doctor import format_checks, run_checks
+from recognition.errors import ConfigError
+from device.tools.evaluate import DEFAULT_SWEEP, evaluate, format_table
+from device.tools.scan import load_encoding, record_json, record_rows, scan
+from device.assembly import build_session
+from recognition.faces.watchlist import Watchlist
 
 
 def scan_command(args: argparse.Namespace) -> int:
@@ -28,14 +27,15 @@ def scan_command(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
     # Stills can hold a crowd; encode every face of a photo, not two per frame.
     settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
-    pipeline = Pipeline(settings)
+    config = dataclasses.replace(config, recognition=settings)
     watchlist = Watchlist()
     for item in args.watch:
         label, _, photo = item.partition("=")
         if not label or not photo:
             raise ConfigError(f"--watch {item!r} must look like LABEL=PHOTO.")
         watchlist.enrol(label, load_encoding(Path(photo), settings))
-    dossier = Dossier(tolerance=settings.tolerance, watchlist=watchlist)
+    session = build_session(config, watchlist=watchlist)
+    pipeline, dossier = session.pipeline, session.dossier
     failed = 0
     rows = []
     for record in scan(args.paths, pipeline, dossier, every=args.every):
@@ -56,7 +56,7 @@ def scan_command(args: argparse.Namespace) -> int:
 
 def bench_command(args: argparse.Namespace) -> int:
     """``oko bench``: measure and print the figures (one JSON object with --json)."""
-    from device.bench import DEMO_CLIP, bench, format_report
+    from device.tools.bench import DEMO_CLIP, bench, format_report
 
     config = load_config(args.config)
     report = bench(args.source or DEMO_CLIP, seconds=args.seconds, cores=args.cores,
@@ -70,7 +70,7 @@ def set_pin_command(args: argparse.Namespace) -> int:
     """``oko set-pin``: hash the PIN and store it in the config file."""
     import getpass
 
-    from dashboard.pin import hash_pin, save_pin_hash
+    from device.pin import hash_pin, save_pin_hash
 
     pin = sys.stdin.readline().strip() if args.pin_stdin else args.pin
     if pin is None:
@@ -96,11 +96,12 @@ def set_pin_command(args: argparse.Namespace) -> int:
 def soak_command(args: argparse.Namespace) -> int:
     """``oko soak``: exit 0 when RSS drift ≤ 5 %, no thread leaked and descriptors held still."""
     from device.camera import DEMO_CLIP
-    from device.soak import soak
+    from device.tools.soak import soak
 
     if not args.verbose:  # one line per wipe would drown the progress
         logging.getLogger("device").setLevel(logging.WARNING)
     report = soak(args.source or DEMO_CLIP, minutes=args.minutes, session_s=args.session_s,
+                  config=load_config(args.config),
                   progress=lambda line: print(f"soak: {line}", file=sys.stderr, flush=True))
     ok = (report["rss_drift_pct"] <= 5.0 and report["threads_leaked"] <= 0
           and len(report["fds_during"]) == 1)
@@ -133,7 +134,7 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def eval_plates_command(args: argparse.Namespace) -> int:
     """``oko eval plates``: score plate reading on labelled or simulated photos."""
-    from device.plate_eval import evaluate_plates, format_scores, simulated_set
+    from device.tools.plate_eval import evaluate_plates, format_scores, simulated_set
 
     if (args.folder is None) == (args.simulate is None):
         raise ConfigError("Give either a folder with labels.csv or --simulate N.")
@@ -146,8 +147,8 @@ def eval_plates_command(args: argparse.Namespace) -> int:
 
 def props_command(args: argparse.Namespace) -> int:
     """``oko props``: write printable sheets of prop plates."""
-    from device.props import random_texts, save_sheets, sheets
-    from recognition.plate_format import normalise
+    from device.tools.props import random_texts, save_sheets, sheets
+    from recognition.plates.format import normalise
 
     texts = []
     for text in args.text:
@@ -172,7 +173,7 @@ def eval_command(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
     current = config.recognition.tolerance
     sweep = tuple(sorted({*DEFAULT_SWEEP, current}))
-    result = evaluate(args.folder, Pipeline(config.recognition), sweep)
+    result = evaluate(args.folder, build_session(config).pipeline, sweep)
     if args.json:
         print(json.dumps(dataclasses.asdict(result) | {"tolerance": current}))
     else:

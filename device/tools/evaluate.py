@@ -17,9 +17,9 @@ from typing import Sequence
 
 import numpy as np
 
-from device.errors import ConfigError
-from device.scan import STILL_GAP_S, read_frames
-from recognition.identities import IdentityIndex
+from recognition.errors import ConfigError
+from device.tools.scan import STILL_GAP_S, read_frames
+from recognition.faces.identities import IdentityIndex
 from recognition.pipeline import Pipeline
 
 UNNAMED = "?"

@@ -3,10 +3,10 @@
 Tesseract's English model reads plate lettering as running text, and its slips follow the
 plate font: ``M`` read as ``N`` when the middle strokes blur, ``9`` as ``5``, and carons and
 acutes it has never learnt (``Č`` Ć Š Ž) dropped. A plate's characters are few (41), their
-typeface is fixed, and :mod:`recognition.plate_glyphs` has already cut each one out, so a
+typeface is fixed, and :mod:`recognition.plates.glyphs` has already cut each one out, so a
 classifier of single glyphs knows them better. :class:`ShapeReader` compares each glyph's
 histogram of oriented gradients (OpenCV's HOG) with glyphs it has seen, drawn by
-:mod:`recognition.plate_font` in the prop typeface and in similar sans faces (narrow,
+:mod:`recognition.plates.font` in the prop typeface and in similar sans faces (narrow,
 condensed, bold), each degraded the way a camera does (small, blurred, noisy, thresholded),
 and votes among the nearest ones. Nothing is downloaded or stored: it learns from the fonts on first use
 (:func:`shape_reader`, about a second).
@@ -23,9 +23,9 @@ import cv2
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plate_font import SIMILAR_FONT_FILES, glyph_mask, prop_font_file
-from recognition.plate_format import PLATE_CHARACTERS, Choices
-from recognition.plate_glyphs import WORK_CHAR_PX, CharacterLine
+from recognition.plates.font import SIMILAR_FONT_FILES, glyph_mask, prop_font_file
+from recognition.plates.format import PLATE_CHARACTERS, Choices
+from recognition.plates.glyphs import WORK_CHAR_PX, CharacterLine
 from recognition.types import Box
 
 #: What to install when no typeface to learn from is found.
@@ -130,7 +130,7 @@ _LEARNING = threading.Lock()  # the analysis thread and a command may both ask f
 
 def shape_reader() -> ShapeReader:
     """The shared :class:`ShapeReader`, learnt on first use from the installed typefaces:
-    the props' own and :data:`~recognition.plate_font.SIMILAR_FONT_FILES`. Safe to call from
+    the props' own and :data:`~recognition.plates.font.SIMILAR_FONT_FILES`. Safe to call from
     several threads; reading with it is too (it changes nothing).
 
     Raises:

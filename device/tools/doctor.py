@@ -10,7 +10,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable
 
-from device.camera import open_source
+from device.assembly import open_camera
 from device.config import Config
 from device.snapshot import read_cpu_temp_c
 from recognition.errors import OkoError
@@ -42,9 +42,7 @@ def check_camera(config: Config) -> Check:
     """The configured camera opens and delivers a frame (auto may fall back to the demo)."""
     cam = config.camera
     try:
-        source = open_source(cam.source, width=cam.width, height=cam.height, fps=cam.fps,
-                             rotation=cam.rotation,
-                             lores_width=config.recognition.detect_width_px)
+        source = open_camera(config)
     except OkoError as exc:
         return Check("camera", "fail", str(exc))
     try:
@@ -62,7 +60,7 @@ def check_camera(config: Config) -> Check:
 
 def check_models() -> Check:
     """The dlib face models load."""
-    from recognition import faces
+    from recognition.faces import api as faces
 
     started = time.perf_counter()
     try:
@@ -75,8 +73,8 @@ def check_models() -> Check:
 def check_ocr() -> Check:
     """The plate readers load: Tesseract (through tesserocr) with its language data, and the
     shape reader with the typefaces it learns from."""
-    from recognition.plate_shapes import FONT_HINT
-    from recognition.plates import load_readers, shapes_or_none
+    from recognition.plates.shapes import FONT_HINT
+    from recognition.plates.read import load_readers, shapes_or_none
 
     try:
         load_readers()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from recognition.plate_glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
+from recognition.plates.glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
 from recognition.types import Box
 
 #: Detection methods: ``contour`` (rows of character contours), ``cascade`` (OpenCV's Haar

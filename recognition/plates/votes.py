@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from recognition.plate_format import UNREADABLE, is_serbian, normalise
-from recognition.plates import PlateReading
+from recognition.plates.format import UNREADABLE, is_serbian, normalise
+from recognition.plates.read import PlateReading
 from recognition.types import Box
 
 #: Readings after which a plate whose vote is settled is no longer OCRed (saves ~12 ms each).
@@ -29,7 +29,7 @@ class Vehicle:
     """One car as the system knows it after voting its plate readings.
 
     ``text``/``display``/``valid``/``country`` are the voted plate (as in
-    :class:`~recognition.plates.PlateReading`; ``""``/``"unreadable"`` until a reading could
+    :class:`~recognition.plates.read.PlateReading`; ``""``/``"unreadable"`` until a reading could
     be used). ``readings`` counts the readings taken, ``agreement`` the share of readable
     ones that matched the vote (0–1). Times are the caller's seconds; ``box`` is where the
     plate was last seen, in frame pixels.

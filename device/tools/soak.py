@@ -3,6 +3,7 @@ memory, threads and file descriptors for leaks."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 import threading
@@ -10,17 +11,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from device.assembly import build_engine
 from device.camera import OpenCVSource
-from device.engine import Engine
-from device.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline, RecognitionSettings
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    """Resident memory of process ``pid`` (default: this one) in MiB, from /proc."""
-    with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+from device.config import Config
+from device.snapshot import rss_mb
 
 
 def _open_fds() -> int:
@@ -28,7 +22,7 @@ def _open_fds() -> int:
 
 
 def soak(path: Path, *, minutes: float, session_s: float = 20.0, viewers: int = 2,
-         settings: RecognitionSettings = RecognitionSettings(),
+         config: Config = Config(),
          progress: Callable[[str], None] = lambda _: None) -> dict:
     """Run the real engine on ``path`` for ``minutes``, wiping every ``session_s`` seconds.
 
@@ -38,8 +32,9 @@ def soak(path: Path, *, minutes: float, session_s: float = 20.0, viewers: int = 
     """
     source = OpenCVSource(path)
     source.open()
-    engine = Engine(source, Session(Dossier(tolerance=settings.tolerance), Pipeline(settings),
-                                    idle_wipe_s=session_s, max_session_s=session_s * 3))
+    sessions = dataclasses.replace(config.session, mode="visit", idle_wipe_s=session_s,
+                                   max_session_s=session_s * 3)
+    engine = build_engine(dataclasses.replace(config, session=sessions), source)
     stop = threading.Event()
 
     def watch() -> None:

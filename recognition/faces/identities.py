@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recognition.faces import face_distances
+from recognition.faces.api import face_distances
 
 ENCODING_SIZE = 128
 

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from recognition.plate_format import Choices
+from recognition.plates.format import Choices
 
 _MARKED = {"caron": {"C": "Č", "S": "Š", "Z": "Ž"}, "acute": {"C": "Ć"},
            "mark": {"C": "ČĆ", "S": "Š", "Z": "Ž"}}

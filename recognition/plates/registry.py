@@ -13,7 +13,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
-from recognition.plate_format import district_name, district_of, is_serbian
+from recognition.plates.format import district_name, district_of, is_serbian
 
 #: Label the dashboard shows with every record.
 FICTIONAL_NOTICE = ("Fictional record generated for this exhibit / "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from recognition.plate_marks import fused_mark, mark_kind, shape_hint
+from recognition.plates.marks import fused_mark, mark_kind, shape_hint
 from recognition.types import Box
 
 #: Character height the crop is scaled to before it is binarised: thresholding a smooth
@@ -315,7 +315,7 @@ def _with_mark(label: int, char: Box, ink: np.ndarray, raw: np.ndarray) -> _Glyp
     neighbours; with its mark it lines up again. The mark is looked for in ``raw`` (before
     the opening, which can erase a thin mark): ink centred over the letter, in the half
     height above it, not touching the crop's top. Blur may also have fused the mark to the
-    letter; :func:`~recognition.plate_marks.fused_mark` finds those.
+    letter; :func:`~recognition.plates.marks.fused_mark` finds those.
     """
     top = max(0, round(char.top - 0.5 * char.height))
     above = raw[top:char.top, max(0, char.left - 1):char.right + 1] > 0

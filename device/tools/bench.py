@@ -25,14 +25,14 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from device.assembly import build_engine, build_session
 from device.camera import DEMO_CLIP, OpenCVSource
+from device.config import Config, SessionConfig
 from device.engine import Engine
-from device.errors import CameraUnavailable
 from device.overlay import annotate
-from device.session import Session
-from device.soak import rss_mb
-from recognition import faces as face_api
-from recognition.dossier import Dossier
+from device.snapshot import rss_mb
+from recognition.errors import CameraUnavailable
+from recognition.faces import api as face_api
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Frame
 
@@ -62,7 +62,8 @@ def load_frames(path: Path, limit: int = 600) -> tuple[list[np.ndarray], float, 
 
 def run_ours(frames: list[np.ndarray], fps: float, settings: RecognitionSettings) -> dict:
     """Our pipeline and dossier over ``frames`` as if live; stage timings per frame."""
-    pipeline, dossier = Pipeline(settings), Dossier(tolerance=settings.tolerance)
+    session = build_session(_config(settings))
+    pipeline, dossier = session.pipeline, session.dossier
     stages: dict[str, list[float]] = {}
     busy_s = 0.0
     for i, image in enumerate(frames):
@@ -165,10 +166,7 @@ def first_profile_s(path: Path, frames: list[np.ndarray], fps: float,
                   if probe.process(Frame(image, i / fps, i)).faces), None)
     if entry is None:
         return None
-    source = OpenCVSource(path)
-    source.open()
-    engine = Engine(source, Session(Dossier(tolerance=settings.tolerance), Pipeline(settings),
-                                    idle_wipe_s=600.0))
+    engine = _engine(path, settings)
     started = time.monotonic()
     engine.start()
     try:
@@ -186,9 +184,7 @@ def viewers_cost(path: Path, settings: RecognitionSettings, seconds: float,
                  viewers: int = 5) -> dict:
     """Analysis fps of the live engine without and with ``viewers`` stream readers."""
     def measure(n: int) -> float:
-        source = OpenCVSource(path)
-        source.open()
-        engine = Engine(source, Session(Dossier(), Pipeline(settings), idle_wipe_s=600.0))
+        engine = _engine(path, settings)
         stop = threading.Event()
 
         def watch() -> None:  # one kiosk: the MJPEG stream plus a state event a second
@@ -229,7 +225,7 @@ def serving_rss_mb(path: Path, seconds: float) -> dict:
     proc = subprocess.Popen(
         [sys.executable, "-m", "device.cli", "run", "--source", f"file:{path}", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parent.parent)
+        cwd=Path(__file__).resolve().parents[2])
     samples: list[float] = []
     try:
         url = f"http://127.0.0.1:{port}"
@@ -253,6 +249,18 @@ def serving_rss_mb(path: Path, seconds: float) -> dict:
     if not samples:
         return {"steady": None, "peak": None}
     return {"steady": statistics.median(samples[len(samples) // 2:]), "peak": max(samples)}
+
+
+def _config(settings: RecognitionSettings) -> Config:
+    """A config with ``settings`` whose sessions outlast any measurement."""
+    return Config(recognition=settings, session=SessionConfig(idle_wipe_s=600.0))
+
+
+def _engine(path: Path, settings: RecognitionSettings) -> Engine:
+    """The live engine, built as ``oko run`` builds it, on the video at ``path``."""
+    source = OpenCVSource(path)
+    source.open()
+    return build_engine(_config(settings), source)
 
 
 def _summary(values: list[float]) -> dict:

@@ -20,8 +20,8 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from recognition.plate_font import font, glyph_mask
-from recognition.plate_format import clean, district_of, is_serbian, random_plate
+from recognition.plates.font import font, glyph_mask
+from recognition.plates.format import clean, district_of, is_serbian, random_plate
 
 log = logging.getLogger(__name__)
 

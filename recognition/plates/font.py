@@ -1,7 +1,7 @@
 """Plate characters drawn as masks: the prop plates' typeface, and the same shapes in others.
 
 One renderer serves two readers: ``oko props`` draws its plates with it, and
-:mod:`recognition.plate_shapes` learns what plate characters look like from it, in the prop
+:mod:`recognition.plates.shapes` learns what plate characters look like from it, in the prop
 typeface and in a few similar sans faces, so the live demo's plates and real ones are
 both in what it has seen. Fonts are read once, on first use.
 """

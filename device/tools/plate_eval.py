@@ -24,12 +24,12 @@ from typing import Iterable, Sequence
 import cv2
 import numpy as np
 
-from device.errors import ConfigError
-from device.props import plate_bgr, random_texts
-from recognition.plate_format import clean
-from recognition.plate_detection import detect_plates
-from recognition.plates import PlateReading, load_readers, read_candidate, shapes_or_none
-from recognition.plate_ocr import OcrEngine
+from recognition.errors import ConfigError
+from device.tools.props import plate_bgr, random_texts
+from recognition.plates.format import clean
+from recognition.plates.detect import detect_plates
+from recognition.plates.read import PlateReading, load_readers, read_candidate, shapes_or_none
+from recognition.plates.ocr import OcrEngine
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +102,7 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
     Args:
         folder: a folder with ``labels.csv``, or labelled pictures (e.g. :func:`simulated_set`).
         reader: the OCR engine; ``None`` uses the shared Tesseract one.
-        method: plate detection method (see :data:`recognition.plate_detection.DETECTION_METHODS`).
+        method: plate detection method (see :data:`recognition.plates.detect.DETECTION_METHODS`).
 
     Returns:
         The scores; a picture where several plates are read counts the reading closest to
