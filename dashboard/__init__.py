@@ -14,63 +14,13 @@ import io
 import secrets
 import threading
 import time
-from typing import IO, Any, Callable, Protocol
+from typing import IO, Any, Callable
 
-import numpy as np
 from flask import Flask, Request, Response
 
+from dashboard.engine import EngineLike
 from recognition.errors import ConfigError
-
-
-class EngineLike(Protocol):
-    """What the dashboard needs of the engine (see :class:`device.engine.Engine`)."""
-
-    @property
-    def running(self) -> bool:
-        """Whether the engine is analysing frames."""
-
-    @property
-    def paused(self) -> bool:
-        """Whether the facilitator has blanked the camera."""
-
-    def snapshot(self) -> Any:
-        """The current :class:`~device.engine.Snapshot`."""
-
-    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
-        """The next annotated JPEG after ``after_seq``, or ``None``."""
-
-    def wipe(self, *, reason: str = "command") -> Any:
-        """Wipe the session now; return the receipt."""
-
-    def start_session(self) -> bool:
-        """Workshop mode: open a session."""
-
-    def end_session(self, *, reason: str = "end") -> Any:
-        """End the session with a wipe; return the receipt."""
-
-    def set_mode(self, mode: str) -> Any:
-        """Switch ``visit``/``workshop`` (wipes); return the receipt."""
-
-    def pause(self, paused: bool = True) -> None:
-        """Blank the camera, or resume."""
-
-    def set_tolerance(self, tolerance: float) -> None:
-        """Move the matching tolerance (0.2–0.9); raises ConfigError outside."""
-
-    def enrol_visitor(self, label: str, visitor_id: str) -> bool:
-        """Put a consenting visitor on the watchlist; False if unknown."""
-
-    def enrol_photo(self, label: str, data: bytes) -> None:
-        """Put the face in a photo on the watchlist; raises UnusableImage."""
-
-    def remove_from_watchlist(self, label: str) -> int:
-        """Remove ``label`` from the watchlist; return how many samples went."""
-
-    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
-        """The visitor's face thumbnail as JPEG, or ``None`` (also for a stale token)."""
-
-    def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
-        """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
+from recognition.pipeline import TOLERANCE_RANGE
 
 
 #: Open MJPEG/SSE streams served at once: 25 kiosks with two streams each, and spare. Each
@@ -172,6 +122,7 @@ def create_app(
     app.jinja_env.globals.update(
         t=t, csrf_token=csrf_token, page_language=page_language, catalogue=catalogue,
         language_names=LANGUAGE_NAMES, format_number=format_number,
+        tolerance_range=TOLERANCE_RANGE,
     )
 
     @app.after_request

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import (Blueprint, Response, current_app, flash, g, jsonify, redirect,
+from flask import (Blueprint, Response, flash, g, jsonify, redirect,
                    render_template, request, url_for)
 from werkzeug.exceptions import TooManyRequests
 
@@ -22,6 +22,8 @@ from dashboard.i18n import LANGUAGES, translate
 from dashboard.lesson import KEYS as LESSON_KEYS
 from dashboard.lesson import STEPS
 from dashboard.state import state_json
+from dashboard.engine import current_engine
+from recognition.pipeline import TOLERANCE_RANGE
 from recognition.errors import ConfigError
 from recognition.images import UnusableImage
 
@@ -29,9 +31,6 @@ facilitator = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
 _MAX_PIN_CHARS = 64
 
-
-def _engine():
-    return current_app.extensions["oko_engine"]
 
 
 def _t(key: str, **values: object) -> str:
@@ -95,7 +94,7 @@ def logout() -> Response:
 @facilitator_only
 def start_session() -> Response:
     """Workshop mode: open a session; 409 in visit mode or when one is open."""
-    if not _engine().start_session():
+    if not current_engine().start_session():
         forms.reject("f.err.start", 409)
     return _done("f.done.start")
 
@@ -104,7 +103,7 @@ def start_session() -> Response:
 @facilitator_only
 def end_session() -> Response:
     """End the session with a wipe."""
-    _engine().end_session(reason="end")
+    current_engine().end_session(reason="end")
     return _done("f.done.end")
 
 
@@ -112,7 +111,7 @@ def end_session() -> Response:
 @facilitator_only
 def wipe() -> Response:
     """Wipe the session now; the message gives the receipt's counts."""
-    receipt = _engine().wipe(reason="command")
+    receipt = current_engine().wipe(reason="command")
     return _done("f.done.wipe", visitors=receipt.visitors, encodings=receipt.encodings)
 
 
@@ -121,7 +120,7 @@ def wipe() -> Response:
 def pause() -> Response:
     """Pause (``paused=1``) or resume (``paused=0``) the camera."""
     paused = forms.flag("paused")
-    _engine().pause(paused)
+    current_engine().pause(paused)
     return _done("f.done.pause" if paused else "f.done.resume")
 
 
@@ -130,17 +129,18 @@ def pause() -> Response:
 def mode() -> Response:
     """Switch between ``visit`` and ``workshop`` (wipes the session)."""
     chosen = forms.choice("mode", ("visit", "workshop"))
-    _engine().set_mode(chosen)
+    current_engine().set_mode(chosen)
     return _done("f.done.mode", mode=_t(f"f.mode.name.{chosen}"))
 
 
 @facilitator.post("/tolerance")
 @facilitator_only
 def tolerance() -> Response:
-    """Move the matching tolerance (0.2–0.9) live."""
-    value = round(forms.number("tolerance", lo=0.2, hi=0.9, key="f.err.tolerance"), 2)
+    """Move the matching tolerance (within :data:`TOLERANCE_RANGE`) live."""
+    lo, hi = TOLERANCE_RANGE
+    value = round(forms.number("tolerance", lo=lo, hi=hi, key="f.err.tolerance"), 2)
     try:
-        _engine().set_tolerance(value)
+        current_engine().set_tolerance(value)
     except ConfigError:
         forms.reject("f.err.tolerance")
     return _done("f.done.tolerance", value=f"{value:.2f}")
@@ -158,7 +158,7 @@ def enrol() -> Response:
     if photo is not None and photo.filename:
         _enrol_photo(name, photo.stream)
     elif visitor_id:
-        if len(visitor_id) > 12 or not _engine().enrol_visitor(name, visitor_id):
+        if len(visitor_id) > 12 or not current_engine().enrol_visitor(name, visitor_id):
             forms.reject("f.err.visitor_gone", 404, id=visitor_id[:12])
     else:
         forms.reject("f.err.pick")
@@ -172,7 +172,7 @@ def _enrol_photo(name: str, stream: Any) -> None:
     except AttributeError:  # not our in-memory stream: copy it into one we can zero
         buffer = memoryview(bytearray(stream.read()))
     try:
-        _engine().enrol_photo(name, buffer)
+        current_engine().enrol_photo(name, buffer)
     except UnusableImage:
         forms.reject("f.err.photo")
     finally:
@@ -187,7 +187,7 @@ def _enrol_photo(name: str, stream: Any) -> None:
 @facilitator_only
 def remove() -> Response:
     """Take a name off the watchlist; 404 if nobody by that name is on it."""
-    removed = _engine().remove_from_watchlist(forms.label("label"))
+    removed = current_engine().remove_from_watchlist(forms.label("label"))
     if not removed:
         forms.reject("f.err.not_listed", 404)
     return _done("f.done.remove", count=removed)
@@ -224,7 +224,7 @@ def api_status() -> Response:
 def status() -> dict[str, Any]:
     """The console's data: the kiosk state, the watchlist labels, the session's counts and
     both as ready-to-show ``[label, value]`` rows in the screens' language."""
-    snapshot = _engine().snapshot()
+    snapshot = current_engine().snapshot()
     state = {**state_json(snapshot), "display": display().json()}
     stats = counts(state)
     rows = {"health": _health_rows(state), "stats": _stats_rows(state, stats)}

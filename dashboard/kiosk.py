@@ -18,6 +18,7 @@ from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
 from dashboard.state import state_json
+from dashboard.engine import EngineLike, current_engine
 
 kiosk = Blueprint("kiosk", __name__)
 
@@ -27,11 +28,8 @@ _FRAME_WAIT_S = 0.5
 _MAX_MISSES = 60
 
 
-def _engine():
-    return current_app.extensions["oko_engine"]
 
-
-def _state(engine: Any, shown: Display) -> dict[str, Any]:
+def _state(engine: EngineLike, shown: Display) -> dict[str, Any]:
     return {**state_json(engine.snapshot()), "display": shown.json()}
 
 
@@ -48,7 +46,7 @@ def page() -> str:
 @kiosk.get("/api/state")
 def state() -> Response:
     """The current snapshot as JSON (session, visitors, faces, plates, health, display)."""
-    return jsonify(_state(_engine(), display()))
+    return jsonify(_state(current_engine(), display()))
 
 
 def _in_slot(response: Response) -> Response:
@@ -68,7 +66,7 @@ def _in_slot(response: Response) -> Response:
 @kiosk.get("/events")
 def events() -> Response:
     """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
-    engine, shown = _engine(), display()
+    engine, shown = current_engine(), display()
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
@@ -83,7 +81,7 @@ def events() -> Response:
 @kiosk.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """200 while the engine runs, 503 otherwise (for systemd and the doctor)."""
-    engine = _engine()
+    engine = current_engine()
     if engine.running:
         return jsonify(status="ok"), 200
     return jsonify(status="stopped", error=engine.snapshot().health.error), 503
@@ -92,7 +90,7 @@ def healthz() -> tuple[Response, int]:
 @kiosk.get("/stream.mjpg")
 def stream() -> Response:
     """The annotated camera picture as an endless multipart JPEG stream."""
-    engine = _engine()
+    engine = current_engine()
 
     def frames() -> Iterator[bytes]:
         seq = -1

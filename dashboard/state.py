@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from device.snapshot import Snapshot
+from recognition.dossier import Profile
+from recognition.faces.cues import Cues
+from recognition.faces.watchlist import WatchlistHit
+from recognition.plates.cars import CarProfile
 from recognition.types import Box
 
 
@@ -19,21 +24,21 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _hit(hit: Any) -> dict[str, Any] | None:
+def _hit(hit: WatchlistHit | None) -> dict[str, Any] | None:
     if hit is None:
         return None
     return {"label": hit.label, "distance": round(hit.distance, 3),
             "similarity": round(hit.similarity, 3)}
 
 
-def _cues(cues: Any) -> dict[str, Any] | None:
+def _cues(cues: Cues | None) -> dict[str, Any] | None:
     if cues is None:
         return None
     return {"looking_at_camera": cues.looking_at_camera, "eyes_closed": cues.eyes_closed,
             "smiling": cues.smiling}
 
 
-def _car(c: Any) -> dict[str, Any]:
+def _car(c: CarProfile) -> dict[str, Any]:
     r = c.registry
     return {
         "vehicle": c.vehicle_id,
@@ -57,7 +62,7 @@ def _car(c: Any) -> dict[str, Any]:
     }
 
 
-def _visitor(p: Any) -> dict[str, Any]:
+def _visitor(p: Profile) -> dict[str, Any]:
     return {
         "id": p.visitor_id,
         "first_seen_s": _round(p.first_seen_s),
@@ -77,12 +82,12 @@ def _visitor(p: Any) -> dict[str, Any]:
         "attention": _round(p.attention, 2),
         "clothing": p.clothing,
         "distance": _round(p.distance, 3),
-        "cars": list(getattr(p, "cars", ())),
+        "cars": list(p.cars),
     }
 
 
-def state_json(snapshot: Any) -> dict[str, Any]:
-    """Turn a :class:`~device.engine.Snapshot` into plain JSON-ready data."""
+def state_json(snapshot: Snapshot) -> dict[str, Any]:
+    """Turn a :class:`~device.snapshot.Snapshot` into plain JSON-ready data."""
     s, h, r = snapshot.session, snapshot.health, snapshot.last_receipt
     return {
         "session": {
@@ -102,7 +107,7 @@ def state_json(snapshot: Any) -> dict[str, Any]:
              "watchlist": _hit(f.watchlist)}
             for f in snapshot.faces
         ],
-        "plates": [_car(c) for c in getattr(snapshot, "plates", ())],
+        "plates": [_car(c) for c in snapshot.plates],
         "health": {
             "fps": _round(h.fps),
             "analysis_fps": _round(h.analysis_fps),

@@ -12,20 +12,18 @@ from __future__ import annotations
 import hmac
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from dashboard.display import language
 from dashboard.faceprint import faceprint_svg
 from dashboard.i18n import translate
 from dashboard.state import state_json
+from dashboard.engine import current_engine
 
 visitors = Blueprint("visitors", __name__, url_prefix="/api/visitors")
 
 _VISITOR_ID = re.compile(r"V[0-9]{1,6}")
 
-
-def _engine():
-    return current_app.extensions["oko_engine"]
 
 
 def _checked(visitor_id: str, *, picture: bool = True) -> None:
@@ -38,7 +36,7 @@ def _checked(visitor_id: str, *, picture: bool = True) -> None:
     wanted = request.args.get("session", "")
     if len(wanted) > 64:
         abort(400, description=translate("f.err.field", language(), field="session"))
-    token = _engine().snapshot().session.token
+    token = current_engine().snapshot().session.token
     if not hmac.compare_digest(wanted.encode(), token.encode()):
         abort(404, description=missing)
 
@@ -51,7 +49,7 @@ def _not_found(visitor_id: str) -> None:
 def visitor(visitor_id: str) -> Response:
     """One visitor's profile as in ``/api/state``; 404 if not on record now."""
     _checked(visitor_id, picture=False)
-    for item in state_json(_engine().snapshot())["visitors"]:
+    for item in state_json(current_engine().snapshot())["visitors"]:
         if item["id"] == visitor_id:
             return jsonify(item)
     _not_found(visitor_id)
@@ -61,7 +59,7 @@ def visitor(visitor_id: str) -> Response:
 def thumbnail(visitor_id: str) -> Response:
     """The visitor's face as the camera cut it out, JPEG-encoded from RAM; 404 once wiped."""
     _checked(visitor_id)
-    data = _engine().thumbnail_jpeg(visitor_id, request.args.get("session", ""))
+    data = current_engine().thumbnail_jpeg(visitor_id, request.args.get("session", ""))
     if data is None:
         _not_found(visitor_id)
     return Response(data, mimetype="image/jpeg")
@@ -71,7 +69,7 @@ def thumbnail(visitor_id: str) -> Response:
 def faceprint(visitor_id: str) -> Response:
     """The visitor's 128-number faceprint drawn as squares (SVG); 404 once wiped."""
     _checked(visitor_id)
-    values = _engine().faceprint(visitor_id, request.args.get("session", ""))
+    values = current_engine().faceprint(visitor_id, request.args.get("session", ""))
     if values is None:
         _not_found(visitor_id)
     try:

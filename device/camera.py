@@ -42,8 +42,25 @@ class FrameSource(Protocol):
     def close(self) -> None:
         """Release the device or file; safe to call twice."""
 
+    @property
+    def is_open(self) -> bool:
+        """Whether frames can be read now."""
 
-class OpenCVSource:
+
+class _OpenedInWith:
+    """``with source:`` opens the source (unless it is open already) and closes it on leaving,
+    also when the block raises."""
+
+    def __enter__(self):
+        if not self.is_open:
+            self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class OpenCVSource(_OpenedInWith):
     """A USB webcam (by index) or a video file, through OpenCV.
 
     Files play at their own frame rate and loop at the end, so a clip stands in for a camera.
@@ -119,6 +136,11 @@ class OpenCVSource:
         self._due_s = self._clock()
         log.info("opened %s at %.1f fps", self.name, self._fps)
 
+    @property
+    def is_open(self) -> bool:
+        """Whether :meth:`open` succeeded and :meth:`close` has not been called since."""
+        return self._cap is not None
+
     def read(self) -> Frame:
         """Return the next frame; files wait for their frame time and rewind at the end."""
         if self._cap is None:
@@ -156,7 +178,7 @@ class DemoSource(OpenCVSource):
         super().__init__(DEMO_CLIP, name="demo", **kwargs)
 
 
-class Picamera2Source:
+class Picamera2Source(_OpenedInWith):
     """A Raspberry Pi camera module through picamera2.
 
     Two streams of the same instant: ``main`` (display size, BGR) and ``lores`` (small, for
@@ -232,6 +254,11 @@ class Picamera2Source:
             raise CameraUnavailable(f"The Raspberry Pi camera could not start ({exc}).") from exc
         self._camera = camera
         log.info("opened picamera main=%s lores=%s", self._main, self._lores)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether :meth:`open` succeeded and :meth:`close` has not been called since."""
+        return self._camera is not None
 
     def read(self) -> Frame:
         """Capture one request and return both streams as one frame."""

@@ -27,7 +27,7 @@ from device.stream import JpegStream
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
-from recognition.pipeline import encode_largest_face
+from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,15 @@ class Engine:
         for thread in self._threads:
             thread.start()
         self._update_recording()
+
+    def __enter__(self) -> Engine:
+        """``with engine:`` starts it (unless started) and stops it, wiping, on leaving."""
+        if not self._threads:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def stop(self, timeout_s: float = 5.0) -> WipeReceipt:
         """Stop both threads, close the source and wipe the session; return the receipt.
@@ -218,9 +227,11 @@ class Engine:
         return self._recording
 
     def set_tolerance(self, tolerance: float) -> None:
-        """Move the matching tolerance live (0.2–0.9), to show false matches and misses."""
-        if not 0.2 <= tolerance <= 0.9:
-            raise ConfigError(f"Tolerance {tolerance} must be between 0.2 and 0.9.")
+        """Move the matching tolerance live (within :data:`TOLERANCE_RANGE`), to show false
+        matches and misses."""
+        lo, hi = TOLERANCE_RANGE
+        if not lo <= tolerance <= hi:
+            raise ConfigError(f"Tolerance {tolerance} must be between {lo} and {hi}.")
         with self._lock:
             self.session.dossier.set_tolerance(tolerance)
 

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 MAX_FOLLOW_S = 0.25
 
 
+#: The faceprint tolerance's allowed range, in the config and on the facilitator's slider.
+TOLERANCE_RANGE = (0.2, 0.9)
+
+
 def _bounded(lo: float, hi: float, doc: str) -> dict:
     return {"min": lo, "max": hi, "doc": doc}
 
@@ -67,7 +71,7 @@ class RecognitionSettings:
     # between different people are known to be smaller for groups under-represented in its
     # training data (children, East Asian faces), where a merge is the worse error.
     tolerance: float = field(
-        default=0.55, metadata=_bounded(0.2, 0.9, "largest faceprint distance for the same person")
+        default=0.55, metadata=_bounded(*TOLERANCE_RANGE, "largest faceprint distance for the same person")
     )
 
 

@@ -106,6 +106,10 @@ class UnpluggableSource:
     def close(self) -> None:
         self._inner.close()
 
+    @property
+    def is_open(self) -> bool:
+        return self.plugged and self._inner.is_open
+
 
 class ScriptedSource:
     """A camera delivering frames made by ``make(seq)`` at ~30 fps (frozen, corrupt, odd)."""
@@ -132,3 +136,5 @@ class ScriptedSource:
 
     def close(self) -> None:
         pass
+
+    is_open = True

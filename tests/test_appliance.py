@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SCRIPTS = sorted(str(p) for p in (REPO / "scripts").glob("*.sh")) + [str(REPO / ".ci" / "run")]
 INSTALL = REPO / "scripts" / "install-pi.sh"

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.test_cli import oko
+from tests.helpers import oko
 
 KEYS = {"fps", "textbook_fps", "speedup", "visitors", "textbook_visitors", "first_profile_s",
         "rss_mb", "wipe_ms", "stages_ms", "by_faces", "by_resolution"}

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from device.pin import hash_pin
-from tests.conftest import LiveOko, free_port
-from tests.dashboard_support import PIN
+from tests.helpers import PIN, LiveOko, free_port, start_engine
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -48,16 +47,8 @@ class _InProcessOko:
         from werkzeug.serving import make_server
 
         from dashboard import create_app
-        from device.camera import DemoSource
-        from device.engine import Engine
-        from recognition.session import Session
-        from recognition.dossier import Dossier
-        from recognition.pipeline import Pipeline
 
-        source = DemoSource()
-        source.open()
-        self.engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=30.0))
-        self.engine.start()
+        self.engine = start_engine(idle_wipe_s=30.0)
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.server = make_server("127.0.0.1", port, create_app(self.engine, pin_hash=pin_hash),

@@ -6,8 +6,14 @@ import time
 import numpy as np
 import pytest
 
-from device.camera import (DEMO_CLIP, DemoSource, OpenCVSource, Picamera2Source, make_source,
-                           open_source)
+from device.camera import (
+    DEMO_CLIP,
+    DemoSource,
+    OpenCVSource,
+    Picamera2Source,
+    make_source,
+    open_source,
+)
 from recognition.errors import CameraUnavailable, ConfigError
 from tests.fakes import FilePicamera2
 
@@ -44,33 +50,37 @@ def test_close_is_idempotent_and_read_after_close_fails(source):
         source.read()
 
 
+def test_with_opens_the_source_and_closes_it_even_on_error(source):
+    source.close()
+    with pytest.raises(ZeroDivisionError):
+        with source as opened:
+            assert opened is source and source.is_open
+            assert source.read().image.size > 0
+            1 / 0
+    assert not source.is_open
+    with pytest.raises(CameraUnavailable):
+        source.read()
+
+
 def test_source_has_a_name(source):
     assert source.name in {"demo", "picamera", f"file:{DEMO_CLIP}"}
 
 
 def test_file_plays_at_its_own_frame_rate():
-    src = OpenCVSource(DEMO_CLIP)
-    src.open()
-    try:
+    with OpenCVSource(DEMO_CLIP) as src:
         src.read()
         started = time.monotonic()
         for _ in range(15):
             src.read()
         elapsed = time.monotonic() - started
-    finally:
-        src.close()
     assert src.fps == pytest.approx(29.97, abs=0.1)
     assert 0.4 < elapsed < 1.0  # 15 frames at ~30 fps is 0.5 s
 
 
 def test_file_loops_at_the_end():
     clock = iter(range(10**6)).__next__  # fake clock: no waiting between frames
-    src = OpenCVSource(DEMO_CLIP, clock=lambda: float(clock()), sleep=lambda s: None)
-    src.open()
-    try:
+    with OpenCVSource(DEMO_CLIP, clock=lambda: float(clock()), sleep=lambda s: None) as src:
         frames = [src.read() for _ in range(280)]  # the clip has 275 frames
-    finally:
-        src.close()
     assert np.array_equal(frames[0].image, frames[275].image)
     assert frames[279].seq == 279
 

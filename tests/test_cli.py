@@ -1,24 +1,11 @@
 """The ``oko`` command: help, version, and one clear line for every kind of bad input."""
 
-import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from device import __version__
-from tests.conftest import REPO, free_port
-
-OKO = Path(sys.executable).with_name("oko")
-
-
-def oko(*args, env=None, timeout=60):
-    return subprocess.run(
-        [str(OKO), *args], cwd=REPO, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
+from tests.helpers import assert_one_clear_line, free_port, oko
 
 
 def test_version_and_help():
@@ -29,13 +16,6 @@ def test_version_and_help():
         assert flag in run_help
 
 
-def assert_one_clear_line(result, *fragments):
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("oko: ")]
-    assert len(errors) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in errors[0]
 
 
 def test_missing_video_file(tmp_path):

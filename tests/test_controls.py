@@ -152,3 +152,14 @@ def test_no_gpio_means_no_controls(caplog, monkeypatch):
     caplog.set_level("INFO")
     assert make_controls(FakeEngine(), ControlsConfig()) is None
     assert "no GPIO controls" in caplog.text
+
+
+def test_presses_before_the_engine_is_named_are_ignored_then_work(factory):
+    controls = make(None, factory)  # built before the engine, as `oko run` does
+    press(factory.pin(17), 0.1)
+    press(factory.pin(17), 0.9)
+    engine = FakeEngine("workshop")
+    controls.commands = engine
+    press(factory.pin(17), 0.1)
+    assert engine.calls == ["start"]
+    controls.close()

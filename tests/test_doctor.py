@@ -4,8 +4,13 @@ import os
 import stat
 
 from device.config import load_config
-from device.tools.doctor import check_camera, check_dashboard, check_memory, check_temperature
-from tests.test_cli import oko
+from device.tools.doctor import (
+    check_camera,
+    check_dashboard,
+    check_memory,
+    check_temperature,
+)
+from tests.helpers import oko
 
 
 def config(**env):

@@ -8,14 +8,13 @@ import pytest
 
 from device.snapshot import RateMeter
 from recognition.pipeline import RecognitionSettings
-from tests.conftest import start_engine, wait_for
+from tests.helpers import start_engine, wait_for
 
 
 @pytest.fixture
 def engine():
-    engine = start_engine(idle_wipe_s=30.0)
-    yield engine
-    engine.stop()
+    with start_engine(idle_wipe_s=30.0) as engine:
+        yield engine
 
 
 def test_demo_faces_become_visitors_and_jpegs_flow(engine):
@@ -32,13 +31,10 @@ def test_demo_faces_become_visitors_and_jpegs_flow(engine):
 
 def test_analysis_drops_frames_it_cannot_keep_up_with():
     # Upsampling once makes detection ~4x slower (~150 ms a frame): far below 30 fps capture.
-    engine = start_engine(settings=RecognitionSettings(upsample=1, detect_every=1))
-    try:
+    with start_engine(settings=RecognitionSettings(upsample=1, detect_every=1)) as engine:
         wait_for(lambda: engine.snapshot().health.analysis_fps > 0)
         time.sleep(2)
         health = engine.snapshot().health
-    finally:
-        engine.stop()
     assert health.frames_dropped > 10
     assert health.analysis_fps < health.fps / 2
     assert health.fps > 20  # capture is not held back by analysis
@@ -72,7 +68,7 @@ def test_rate_meter_measures_and_decays():
 def test_watchlist_enrolment_and_live_tolerance(engine):
     from recognition.errors import ConfigError
     from recognition.images import UnusableImage
-    from tests.conftest import FACES
+    from tests.helpers import FACES
 
     engine.enrol_photo("Volunteer", (FACES / "obama.jpg").read_bytes())
     assert engine.snapshot().watchlist == ("Volunteer",)
@@ -93,17 +89,7 @@ def test_watchlist_enrolment_and_live_tolerance(engine):
 
 
 def test_workshop_wipe_closes_the_session_and_puts_the_light_out():
-    from device.camera import DemoSource
-    from device.engine import Engine
-    from recognition.session import Session
-    from recognition.dossier import Dossier
-    from recognition.pipeline import Pipeline
-
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=5, mode="workshop"))
-    engine.start()
-    try:
+    with start_engine(idle_wipe_s=5, mode="workshop") as engine:
         assert not engine.recording  # nothing analysed before the facilitator starts
         assert engine.start_session() and engine.recording
         engine.wipe(reason="command")
@@ -111,5 +97,22 @@ def test_workshop_wipe_closes_the_session_and_puts_the_light_out():
         analysed = engine.snapshot().health.frames_analysed
         time.sleep(1.0)
         assert engine.snapshot().health.frames_analysed == analysed
-    finally:
-        engine.stop()
+
+
+def test_the_composition_root_builds_what_the_config_says():
+    from device.assembly import build_engine
+    from device.camera import DemoSource
+    from device.config import Config, DashboardConfig, SessionConfig
+
+    config = Config(recognition=RecognitionSettings(tolerance=0.42, plates=False),
+                    session=SessionConfig(mode="workshop", idle_wipe_s=7.0),
+                    dashboard=DashboardConfig(jpeg_quality=50))
+    with DemoSource() as source:
+        engine = build_engine(config, source)
+        assert engine.source is source and not engine.running
+        assert engine.session.mode == "workshop" and engine.session.idle_wipe_s == 7.0
+        assert engine.session.dossier.tolerance == 0.42
+        assert engine.session.pipeline.settings == config.recognition
+        with engine:
+            assert engine.running
+        assert not engine.running and not source.is_open

@@ -5,17 +5,13 @@ import numpy as np
 import pytest
 
 from recognition.faces.api import detect_faces, encode_faces, face_distances
-from tests.conftest import load_bgr
+from tests.helpers import encoding, load_bgr
 
 
 def rgb(name: str) -> np.ndarray:
     return cv2.cvtColor(load_bgr(name), cv2.COLOR_BGR2RGB)
 
 
-def encoding(name: str, index: int = 0) -> np.ndarray:
-    image = rgb(name)
-    boxes = sorted(detect_faces(image), key=lambda b: b.left)
-    return encode_faces(image, [boxes[index]])[0]
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,7 @@ import pytest
 from dashboard import MAX_UPLOAD_BYTES, create_app
 from device.pin import hash_pin
 from recognition.errors import ConfigError
-from tests.conftest import FACES
-from tests.dashboard_support import PIN, FakeClock, csrf_from, fed_engine
+from tests.helpers import FACES, PIN, FakeClock, csrf_from, fed_engine
 
 PIN_HASH = hash_pin(PIN)
 JSON = {"X-Requested-With": "fetch"}

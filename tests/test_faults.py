@@ -8,16 +8,13 @@ import urllib.request
 import numpy as np
 
 from device.camera import DemoSource
-from tests.conftest import load_bgr, start_engine, wait_for
 from tests.fakes import ScriptedSource, UnpluggableSource
-
-
+from tests.helpers import load_bgr, start_engine, wait_for
 
 
 def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
     source = UnpluggableSource()
-    engine = start_engine(source)
-    try:
+    with start_engine(source) as engine:
         wait_for(lambda: engine.snapshot().health.frames_analysed > 10)
         source.plugged = False
         wait_for(lambda: not engine.snapshot().health.camera_ok, 2.0)
@@ -30,18 +27,13 @@ def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
         wait_for(lambda: engine.snapshot().health.camera_ok, 5.0)
         wait_for(lambda: engine.snapshot().health.frames_analysed > analysed + 5, 5.0)
         assert time.monotonic() - plugged_at < 5.0
-    finally:
-        engine.stop()
 
 
 def test_frozen_camera_is_detected_and_reopened():
     still = load_bgr("obama.jpg")
     source = ScriptedSource(lambda seq: (still.copy(), None), name="frozen")
-    engine = start_engine(source)
-    try:
+    with start_engine(source):
         wait_for(lambda: source.opens >= 2, 8.0)  # ~3 s of identical pictures -> reopen
-    finally:
-        engine.stop()
 
 
 def test_corrupt_frames_are_skipped_and_persistent_corruption_reopens():
@@ -55,18 +47,12 @@ def test_corrupt_frames_are_skipped_and_persistent_corruption_reopens():
         return good, None
 
     source = ScriptedSource(make, name="corrupt")
-    engine = start_engine(source)
-    try:
+    with start_engine(source) as engine:
         wait_for(lambda: engine.snapshot().health.frames_analysed >= 5)
         assert engine.running and engine.snapshot().health.analysis_errors == 0
-    finally:
-        engine.stop()
     always_bad = ScriptedSource(lambda seq: (bad[0], None), name="broken")
-    engine = start_engine(always_bad)
-    try:
+    with start_engine(always_bad) as engine:
         wait_for(lambda: always_bad.opens >= 2, 5.0)  # 30 bad frames in a row -> reopen
-    finally:
-        engine.stop()
 
 
 def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
@@ -74,19 +60,15 @@ def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
     # A float picture for analysis makes dlib refuse the frame; every other frame is fine.
     odd = np.zeros((240, 320, 3), np.float64)
     source = ScriptedSource(lambda seq: (good, odd if seq % 2 else None), name="odd")
-    engine = start_engine(source)
-    try:
+    with start_engine(source) as engine:
         wait_for(lambda: engine.snapshot().health.analysis_errors >= 3)
         wait_for(lambda: engine.snapshot().visitors)
         assert engine.running
-    finally:
-        engine.stop()
 
 
 def test_clock_jumps_do_not_wipe_early(monkeypatch):
     source = DemoSource()
-    engine = start_engine(source)
-    try:
+    with start_engine(source) as engine:
         wait_for(lambda: engine.snapshot().visitors, 30.0)
         real = time.time
         monkeypatch.setattr(time, "time", lambda: real() + 86400 * 365)  # NTP sync, a year on
@@ -95,8 +77,6 @@ def test_clock_jumps_do_not_wipe_early(monkeypatch):
         time.sleep(1.0)
         snap = engine.snapshot()
         assert snap.session.number == 1 and snap.visitors  # no wipe from wall-clock jumps
-    finally:
-        engine.stop()
 
 
 def test_sigkill_leaves_nothing_for_the_next_start(live_oko):

@@ -6,11 +6,7 @@ import time
 import pytest
 
 from dashboard import create_app
-from device.camera import DemoSource
-from device.engine import Engine
-from recognition.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline
+from tests.helpers import start_engine
 
 STREAMING = {"/stream.mjpg", "/events"}
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -25,12 +21,8 @@ CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/
 
 @pytest.fixture(scope="module")
 def engine():
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=60.0))
-    engine.start()
-    yield engine
-    engine.stop()
+    with start_engine() as engine:
+        yield engine
 
 
 def rule_paths(app):

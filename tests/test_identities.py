@@ -3,7 +3,7 @@
 import numpy as np
 
 from recognition.faces.identities import IdentityIndex
-from tests.test_faces import encoding
+from tests.helpers import encoding
 
 
 def test_same_person_gets_the_same_number():

@@ -4,15 +4,14 @@ import cv2
 import numpy as np
 import pytest
 
-from recognition.faces.colour import clothing_colour
-from recognition.faces.cues import read_cues
 from recognition.dossier import Dossier
 from recognition.faces.api import detect_faces, find_landmarks
+from recognition.faces.colour import clothing_colour
+from recognition.faces.cues import read_cues
+from recognition.faces.watchlist import Watchlist
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Box
-from recognition.faces.watchlist import Watchlist
-from tests.conftest import frame_of, load_bgr
-from tests.test_faces import encoding
+from tests.helpers import encoding, frame_of, load_bgr
 
 
 def faces_left_to_right(name):

@@ -13,12 +13,7 @@ from dashboard.faceprint import faceprint_svg
 from dashboard.i18n import LANGUAGES, catalogue, format_number, problems, translate
 from dashboard.lesson import KEYS, STEPS
 from dashboard.scale import FIGURES, bars
-from device.camera import DemoSource
-from device.engine import Engine
-from recognition.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline
-from tests.dashboard_support import feed, fed_engine
+from tests.helpers import fed_engine, feed, start_engine
 
 
 @pytest.fixture(scope="module")
@@ -143,11 +138,7 @@ def test_healthz_and_events_of_an_engine_that_is_not_running(one):
 
 
 def test_the_live_picture_goes_on_after_a_wipe():
-    source = DemoSource()
-    source.open()
-    engine = Engine(source, Session(Dossier(), Pipeline(), idle_wipe_s=60.0))
-    engine.start()
-    try:
+    with start_engine() as engine:
         response = create_app(engine).test_client().get("/stream.mjpg", buffered=False)
         parts = iter(response.response)
         for _ in range(120):  # 4 s of pictures
@@ -158,8 +149,6 @@ def test_the_live_picture_goes_on_after_a_wipe():
             assert b"Content-Type: image/jpeg" in next(parts)
         assert time.monotonic() - started < 2.0  # not frozen until the count catches up
         response.close()
-    finally:
-        engine.stop()
 
 
 def test_an_engine_failure_is_a_generic_500_without_details(one, caplog):
@@ -244,10 +233,8 @@ def test_faceprint_drawing_has_128_squares_and_no_exact_values():
 
 def test_streams_beyond_the_limit_get_503_and_slots_come_back():
     from dashboard import create_app
-    from tests.conftest import start_engine
 
-    engine = start_engine()
-    try:
+    with start_engine() as engine:
         client = create_app(engine, max_streams=2).test_client()
         first = client.get("/events")
         second = client.get("/stream.mjpg")
@@ -259,5 +246,3 @@ def test_streams_beyond_the_limit_get_503_and_slots_come_back():
         assert fourth.status_code == 200
         second.close()
         fourth.close()
-    finally:
-        engine.stop()

@@ -4,9 +4,9 @@ import tomllib
 
 import pytest
 
-from device.pin import PinGuard, check_pin, hash_pin, is_pin_hash, save_pin_hash
 from device.config import load_config
-from tests.dashboard_support import FakeClock
+from device.pin import PinGuard, check_pin, hash_pin, is_pin_hash, save_pin_hash
+from tests.helpers import FakeClock
 
 
 def test_hashes_are_salted_and_checked():

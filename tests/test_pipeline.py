@@ -6,7 +6,7 @@ import pytest
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Frame
-from tests.conftest import frame_of
+from tests.helpers import frame_of
 
 
 @pytest.fixture

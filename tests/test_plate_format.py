@@ -5,8 +5,15 @@ import random
 import pytest
 
 from recognition.plates.format import (
-    DISTRICTS, UNREADABLE, display, district_name, is_serbian, is_taxi, normalise,
-    random_plate, read_choices,
+    DISTRICTS,
+    UNREADABLE,
+    display,
+    district_name,
+    is_serbian,
+    is_taxi,
+    normalise,
+    random_plate,
+    read_choices,
 )
 
 

@@ -10,12 +10,11 @@ from dashboard.state import state_json
 from device.camera import DemoSource
 from device.engine import Engine
 from device.tools.props import plate_bgr
-from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
+from recognition.session import Session
 from recognition.types import Frame
-from tests.conftest import load_bgr
-from tests.test_cli import oko
+from tests.helpers import load_bgr, oko
 
 PLATE = "BG 123-AB"
 

@@ -10,9 +10,15 @@ from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.plates.font import prop_font_file
 from recognition.plates.glyphs import character_line
 from recognition.plates.ocr import tesseract
-from recognition.plates.shapes import GLYPH_SIZE, _learnt, learn_shapes, normalised, shape_reader
 from recognition.plates.read import _read_line, read_plate
-from tests.conftest import REPO
+from recognition.plates.shapes import (
+    GLYPH_SIZE,
+    _learnt,
+    learn_shapes,
+    normalised,
+    shape_reader,
+)
+from tests.helpers import REPO
 
 
 def shapes_of(text, width_px=300):

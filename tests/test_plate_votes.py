@@ -3,9 +3,9 @@
 import pytest
 
 from recognition.plates.format import normalise
-from recognition.plates.votes import PlateTracker, vote
 from recognition.plates.read import PlateReading
 from recognition.plates.registry import FICTIONAL_NOTICE, lookup
+from recognition.plates.votes import PlateTracker, vote
 from recognition.types import Box
 
 

@@ -12,11 +12,16 @@ import pytest
 from device.tools.plate_eval import LabelledImage, evaluate_plates, simulated_set
 from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
-from recognition.plates.ocr import TesseractEngine, tesseract
 from recognition.plates.detect import detect_plates
-from recognition.plates.read import MIN_READABLE_WIDTH_PX, read_candidate, read_plate, read_plates
+from recognition.plates.ocr import TesseractEngine, tesseract
+from recognition.plates.read import (
+    MIN_READABLE_WIDTH_PX,
+    read_candidate,
+    read_plate,
+    read_plates,
+)
 from recognition.types import Box
-from tests.conftest import DATA, load_bgr
+from tests.helpers import DATA, load_bgr
 
 PLATES = DATA / "plates"
 

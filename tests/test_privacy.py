@@ -12,12 +12,10 @@ import numpy as np
 import pytest
 
 from dashboard import create_app
+from device.assembly import build_engine
 from device.camera import DemoSource
-from device.engine import Engine
-from recognition.session import Session
-from recognition.dossier import Dossier
-from recognition.pipeline import Pipeline
-from tests.conftest import FACES, start_engine, wait_for
+from device.config import Config
+from tests.helpers import FACES, start_engine, wait_for
 
 WATCHLIST_LABEL = "Jelena Consented-Testperson"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -50,8 +48,8 @@ def session_run(caplog):
     caplog.set_level(logging.DEBUG)
     source = DemoSource()
     source.open()
-    session = Session(Dossier(), Pipeline(), idle_wipe_s=60.0)
-    engine = Engine(source, session)
+    engine = build_engine(Config(), source)
+    session = engine.session
     client = create_app(engine).test_client()
     _events.clear()
     _recording.set()
@@ -129,8 +127,7 @@ def test_nothing_biometric_in_the_log(session_run):
 
 
 def test_exactly_one_receipt_per_wipe_under_concurrent_wipes():
-    engine = start_engine()
-    try:
+    with start_engine() as engine:
         wait_for(lambda: engine.snapshot().visitors, 40)
         receipts, errors = [], []
 
@@ -147,8 +144,7 @@ def test_exactly_one_receipt_per_wipe_under_concurrent_wipes():
             thread.start()
         for thread in threads:
             thread.join()
-    finally:
-        final = engine.stop()
+    final = engine.stop()  # the receipt of the wipe on leaving, as often as asked
     assert errors == [] and len(receipts) == 30
     numbers = sorted(r.session for r in receipts + [final])
     assert numbers == list(range(1, 32))  # one receipt per wipe, none lost or doubled
@@ -156,8 +152,7 @@ def test_exactly_one_receipt_per_wipe_under_concurrent_wipes():
 
 
 def test_pause_blanks_the_camera_and_stops_analysis():
-    engine = start_engine()
-    try:
+    with start_engine() as engine:
         assert engine.recording
         engine.pause(True)
         assert not engine.recording and engine.snapshot().paused
@@ -171,5 +166,3 @@ def test_pause_blanks_the_camera_and_stops_analysis():
         engine.pause(False)
         assert engine.recording
         wait_for(lambda: engine.snapshot().health.analysis_fps > 1.0)
-    finally:
-        engine.stop()

@@ -4,14 +4,25 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from recognition.errors import ConfigError
-from device.tools.plate_eval import evaluate_plates, format_scores, read_labels, simulated_set
+from device.tools.plate_eval import (
+    evaluate_plates,
+    format_scores,
+    read_labels,
+    simulated_set,
+)
 from device.tools.props import (
-    A4_LANDSCAPE_MM, PLATE_MM, STRIP_BLUE, plate_bgr, plate_image, random_texts, save_sheets,
+    A4_LANDSCAPE_MM,
+    PLATE_MM,
+    STRIP_BLUE,
+    plate_bgr,
+    plate_image,
+    random_texts,
+    save_sheets,
     sheets,
 )
+from recognition.errors import ConfigError
 from recognition.plates.format import is_serbian
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 
 def test_plate_has_the_real_proportions_and_a_blue_strip_on_the_left():

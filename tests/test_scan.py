@@ -11,8 +11,7 @@ import pytest
 from device.camera import DEMO_CLIP
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Frame
-from tests.conftest import FACES, load_bgr
-from tests.test_cli import assert_one_clear_line, oko
+from tests.helpers import FACES, assert_one_clear_line, load_bgr, oko
 
 
 def scan_json(*args):

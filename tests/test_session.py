@@ -2,10 +2,10 @@
 
 import pytest
 
-from recognition.session import Session
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline, RecognitionSettings
-from tests.conftest import frame_of
+from recognition.session import Session
+from tests.helpers import frame_of
 
 
 def make_session(idle_wipe_s=10.0):

@@ -1,0 +1,67 @@
+"""What the dashboard needs of the engine, and the one way a request reaches it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from flask import current_app
+
+from device.snapshot import Snapshot
+from recognition.dossier import WipeReceipt
+
+
+class EngineLike(Protocol):
+    """What the dashboard needs of the engine (see :class:`device.engine.Engine`)."""
+
+    @property
+    def running(self) -> bool:
+        """Whether the engine is analysing frames."""
+
+    @property
+    def paused(self) -> bool:
+        """Whether the facilitator has blanked the camera."""
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot."""
+
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
+        """The next annotated JPEG after ``after_seq``, or ``None``."""
+
+    def wipe(self, *, reason: str = "command") -> WipeReceipt:
+        """Wipe the session now; return the receipt."""
+
+    def start_session(self) -> bool:
+        """Workshop mode: open a session."""
+
+    def end_session(self, *, reason: str = "end") -> WipeReceipt:
+        """End the session with a wipe; return the receipt."""
+
+    def set_mode(self, mode: str) -> WipeReceipt:
+        """Switch ``visit``/``workshop`` (wipes); return the receipt."""
+
+    def pause(self, paused: bool = True) -> None:
+        """Blank the camera, or resume."""
+
+    def set_tolerance(self, tolerance: float) -> None:
+        """Move the matching tolerance (:data:`~recognition.faces.identities.TOLERANCE_RANGE`); raises ConfigError outside."""
+
+    def enrol_visitor(self, label: str, visitor_id: str) -> bool:
+        """Put a consenting visitor on the watchlist; False if unknown."""
+
+    def enrol_photo(self, label: str, data: bytes) -> None:
+        """Put the face in a photo on the watchlist; raises UnusableImage."""
+
+    def remove_from_watchlist(self, label: str) -> int:
+        """Remove ``label`` from the watchlist; return how many samples went."""
+
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
+        """The visitor's face thumbnail as JPEG, or ``None`` (also for a stale token)."""
+
+    def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
+        """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
+
+
+def current_engine() -> EngineLike:
+    """The engine the running app was created around (see :func:`dashboard.create_app`)."""
+    return current_app.extensions["oko_engine"]

@@ -1,0 +1,188 @@
+"""Shared test helpers: real images from tests/data, frames, engines, free ports, a live
+``oko run``, the ``oko`` command, and a real engine fed photos by hand for dashboard tests.
+
+Test modules import helpers from here only, never from one another; fixtures are in
+``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from device.assembly import build_engine, build_session
+from device.camera import DemoSource
+from device.config import Config, SessionConfig
+from device.engine import Engine
+from recognition.faces.api import detect_faces, encode_faces
+from recognition.pipeline import RecognitionSettings
+from recognition.types import Frame
+
+DATA = Path(__file__).parent / "data"
+FACES = DATA / "faces"
+REPO = Path(__file__).parent.parent
+
+
+def load_bgr(name: str) -> np.ndarray:
+    """A test image from tests/data/faces as a BGR array, as a camera would deliver it."""
+    image = cv2.imread(str(FACES / name), cv2.IMREAD_COLOR)
+    assert image is not None, f"missing test image {name}"
+    return image
+
+
+def frame_of(name: str, *, seq: int = 0, at_s: float = 0.0, width: int | None = None) -> Frame:
+    """A :class:`Frame` showing the test image ``name``, optionally resized to ``width``."""
+    image = load_bgr(name)
+    if width is not None:
+        height = round(image.shape[0] * width / image.shape[1])
+        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    return Frame(image=image, captured_s=at_s, seq=seq)
+
+
+def wait_for(predicate, timeout_s: float = 30.0):
+    """Poll ``predicate`` until it returns something truthy; return that, or fail the test."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def start_engine(source=None, *, settings=None, idle_wipe_s: float = 60.0,
+                 mode: str = "visit") -> Engine:
+    """A running :class:`Engine` built as ``oko run`` builds it, on ``source`` (default: the
+    demo clip), opened here. Use it as ``with start_engine() as engine:`` to stop it."""
+    source = source or DemoSource()
+    source.open()
+    config = Config(recognition=settings or RecognitionSettings(),
+                    session=SessionConfig(idle_wipe_s=idle_wipe_s, mode=mode))
+    engine = build_engine(config, source)
+    engine.start()
+    return engine
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveOko:
+    """An ``oko run`` process serving on a free port, stopped with SIGTERM at the end."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "device.cli", "run", "--port", str(self.port), *args],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self, timeout_s: float = 60.0) -> None:
+        """Wait until /healthz answers 200."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"oko exited: {self.proc.communicate()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError("oko did not become healthy")
+
+    def stop(self) -> tuple[int, str, str]:
+        """SIGTERM the process; return (exit code, stdout, stderr)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        out, err = self.proc.communicate(timeout=30)
+        return self.proc.returncode, out, err
+
+
+def encoding(name: str, index: int = 0) -> np.ndarray:
+    """The faceprint of the ``index``-th face from the left in test photo ``name``."""
+    image = cv2.cvtColor(load_bgr(name), cv2.COLOR_BGR2RGB)
+    boxes = sorted(detect_faces(image), key=lambda b: b.left)
+    return encode_faces(image, [boxes[index]])[0]
+
+
+OKO = Path(sys.executable).with_name("oko")
+
+
+def oko(*args, env=None, timeout=60) -> subprocess.CompletedProcess:
+    """Run the installed ``oko`` command in the repository; capture its output as text."""
+    return subprocess.run(
+        [str(OKO), *args], cwd=REPO, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def assert_one_clear_line(result, *fragments) -> None:
+    """``oko`` failed with exactly one ``oko: …`` line holding ``fragments``, no traceback."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("oko: ")]
+    assert len(errors) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0]
+
+
+#: The facilitator PIN of the dashboard tests.
+PIN = "2468"
+START_S = 1000.0
+
+
+class FakeClock:
+    """Monotonic seconds that move only when a test says so."""
+
+    def __init__(self, now_s: float = START_S):
+        self.now_s = now_s
+
+    def __call__(self) -> float:
+        return self.now_s
+
+    def advance(self, seconds: float) -> None:
+        self.now_s += seconds
+
+
+def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit") -> Engine:
+    """An engine (not started) whose session has analysed ``photos`` as consecutive frames."""
+    clock = clock or FakeClock()
+    session = build_session(Config(session=SessionConfig(idle_wipe_s=60.0, mode=mode)))
+    engine = Engine(DemoSource(), session, clock=clock)
+    feed(engine, *photos)
+    return engine
+
+
+def feed(engine: Engine, *photos: str) -> None:
+    """Run ``photos`` through the engine's pipeline into its session, 0.2 s apart."""
+    clock = engine._clock
+    for seq, name in enumerate(photos):
+        clock.advance(0.2)
+        frame = frame_of(name, seq=seq, at_s=clock(), width=640)
+        result = engine.session.pipeline.process(frame)
+        engine.session.dossier.record(result)
+        engine.session.observe(clock(), len(result.faces))
+
+
+def csrf_from(page: str) -> str:
+    """The CSRF token in a rendered facilitator page (meta tag or hidden field)."""
+    match = re.search(r'name="csrf[-_]token" (?:content|value)="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
