@@ -135,17 +135,26 @@ def build_parser() -> argparse.ArgumentParser:
     plates_eval = kinds.add_parser(
         "plates", parents=[verbose],
         help="plate reading accuracy on labelled photos or simulated prop photos",
-        description="Report exact-match accuracy, character accuracy, detection rate and "
-        "milliseconds per plate. DIR holds labels.csv (columns file, plate); or use "
-        "--simulate N for N simulated camera photos of oko props plates.",
+        description="Report exact reads (O and 0 folded on foreign plates), reads shown as a "
+        "wrong valid plate, detection (IoU >= 0.5 with the labelled box when labels.csv has "
+        "x,y,w,h), character accuracy and milliseconds per plate. DIR holds labels.csv "
+        "(columns file, plate, and optionally x, y, w, h); or use --simulate N for N "
+        "simulated camera photos of oko props plates, spread over hard conditions "
+        "(perspective, turned, tilted back, small, close, low contrast, shadow, unseen "
+        "typeface) and reported per condition.",
     )
     plates_eval.add_argument("folder", type=Path, nargs="?", metavar="DIR")
     plates_eval.add_argument("--simulate", type=_positive_int, metavar="N",
                              help="instead of DIR: N simulated photos of prop plates")
+    plates_eval.add_argument("--condition", action="append", metavar="NAME",
+                             help="with --simulate: only this condition (repeatable), e.g. "
+                             "'tilted back'")
     plates_eval.add_argument("--seed", type=int, default=0, help="seed for --simulate")
     plates_eval.add_argument("--method", choices=("contour", "cascade"), default="contour",
                              help="plate detector (default contour)")
     plates_eval.add_argument("--details", action="store_true", help="one line per photo")
+    plates_eval.add_argument("--json", action="store_true",
+                             help="print one JSON object (with --details, every photo too)")
 
     props = sub.add_parser(
         "props", parents=[verbose],

@@ -134,14 +134,31 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def eval_plates_command(args: argparse.Namespace) -> int:
     """``oko eval plates``: score plate reading on labelled or simulated photos."""
-    from device.tools.plate_eval import evaluate_plates, format_scores, simulated_set
+    from device.tools.plate_eval import (
+        CONDITIONS, condition_set, evaluate_plates, format_scores, scores_json,
+    )
 
     if (args.folder is None) == (args.simulate is None):
         raise ConfigError("Give either a folder with labels.csv or --simulate N.")
     if args.folder is not None and not (args.folder / "labels.csv").is_file():
         raise ConfigError(f"{args.folder} has no labels.csv (columns file, plate).")
-    data = args.folder if args.folder is not None else simulated_set(args.simulate, seed=args.seed)
-    print(format_scores(evaluate_plates(data, method=args.method), details=args.details))
+    conditions = tuple(getattr(args, "condition", None) or CONDITIONS)
+    unknown = [c for c in conditions if c not in CONDITIONS]
+    if unknown:
+        raise ConfigError(f"There is no simulated condition {unknown[0]!r}; choose from "
+                          f"{', '.join(CONDITIONS)}.")
+    if args.folder is not None:
+        data = args.folder
+    else:
+        try:
+            data = condition_set(args.simulate, seed=args.seed, conditions=conditions)
+        except ValueError as exc:
+            raise ConfigError(f"Cannot simulate: {exc}.") from None
+    scores = evaluate_plates(data, method=args.method)
+    if getattr(args, "json", False):
+        print(json.dumps(scores_json(scores, details=args.details), ensure_ascii=False))
+    else:
+        print(format_scores(scores, details=args.details))
     return 0
 
 

@@ -28,6 +28,14 @@ SIMILAR_FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
 )
+#: Faces kept out of all learning, so that reading can be measured on typefaces it has never
+#: seen (``oko eval plates --simulate``, condition "unseen typeface"): a condensed grotesque,
+#: a condensed humanist sans and a monospaced sans. Nothing may learn from these.
+HELD_OUT_FONT_FILES = (
+    "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/open-sans/OpenSans-CondBold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+)
 #: Letters that carry a caron or an acute, and the letter under the mark.
 MARKED = {"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z"}
 
@@ -36,6 +44,11 @@ MARKED = {"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z"}
 def prop_font_file() -> str | None:
     """The first of :data:`PROP_FONT_FILES` that is installed, or ``None``."""
     return next((p for p in PROP_FONT_FILES if os.path.isfile(p)), None)
+
+
+def held_out_font_files() -> tuple[str, ...]:
+    """The installed faces of :data:`HELD_OUT_FONT_FILES`."""
+    return tuple(p for p in HELD_OUT_FONT_FILES if os.path.isfile(p))
 
 
 @functools.cache
