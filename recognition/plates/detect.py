@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from recognition.plates.glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
+from recognition.plates.outline import FIELD_ASPECT, plate_outline
 from recognition.types import Box
 
 #: Detection methods: ``contour`` (rows of character contours), ``cascade`` (OpenCV's Haar
@@ -49,7 +50,10 @@ class PlateCandidate:
     frame estimated from their height, ``cut`` whether it touches the frame edge (a plate
     cut off there may be missing characters), ``method`` which detector proposed it,
     ``line`` the characters found in ``crop`` at the first ink threshold (reading starts
-    from them). ``crop`` and ``line.ink`` are pictures of the plate: zero them after use.
+    from them), ``outlined`` whether ``crop`` was straightened by the corners of the plate's
+    own outline (:mod:`recognition.plates.outline`), which undoes perspective, rather than by
+    its row of characters. ``crop`` and ``line.ink`` are pictures of the plate: zero them
+    after use.
     """
 
     box: Box
@@ -60,6 +64,7 @@ class PlateCandidate:
     cut: bool = False
     method: str = "contour"
     line: CharacterLine | None = None
+    outlined: bool = False
 
 
 def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int = 60,
@@ -75,7 +80,8 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
         max_plates: most plates returned, those with most characters first.
 
     Returns:
-        Candidates that do not overlap, most characters (then widest) first.
+        Candidates that do not overlap: those grouped as a Serbian plate first, then those
+        straightened by their outline, then most characters, then widest.
 
     Raises:
         ValueError: ``method`` is not one of :data:`DETECTION_METHODS`.
@@ -94,7 +100,10 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
         candidate = _check(bgr, quad, source, min_characters, width, height)
         if candidate is not None:
             found.append(candidate)
-    found.sort(key=lambda c: (c.characters, c.box.width), reverse=True)
+    # Of overlapping candidates, the one whose characters group as on a plate wins, then one
+    # straightened by its outline: a row can take in a blob beside the plate.
+    found.sort(key=lambda c: (c.line is not None and _plate_groups(c.line), c.outlined,
+                              c.characters, c.box.width), reverse=True)
     kept: list[PlateCandidate] = []
     for candidate in found:
         if len(kept) < max_plates and all(
@@ -146,27 +155,59 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
     if not line.boxes or (line.boxes[-1].right - line.boxes[0].left) / line.ink.shape[1] < 0.4:
         _zero(crop, line.ink)
         return None
-    # The characters' extent in crop pixels, with margins a plate has around its text.
+    text_quad = _text_quad(line, matrix)
+    # A plate seen in perspective (tilted back, turned far) is straightened by the corners
+    # of its own light field, when they can be found; kept if no character is lost by it,
+    # or if it shows the groups of a Serbian plate where the row showed something else (a
+    # blob at the plate's edge taken for a character, as perspective makes it lean).
+    field = plate_outline(bgr, text_quad)
+    outlined = False
+    if field is not None:
+        again, again_matrix = _warp(bgr, field, aspect=FIELD_ASPECT)
+        again_line = _first_line(again, min_characters)
+        if len(again_line.boxes) >= len(line.boxes) or (
+                _plate_groups(again_line) and not _plate_groups(line)):
+            _zero(crop, line.ink)
+            crop, matrix, line = again, again_matrix, again_line
+            text_quad, outlined = _text_quad(line, matrix), True
+        else:
+            _zero(again, again_line.ink)
+    xs, ys = text_quad[:, 0], text_quad[:, 1]
+    box = Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
+              int(np.ceil(ys.max()))).clipped(width, height)
+    cut = xs.min() <= 1 or ys.min() <= 1 or xs.max() >= width - 2 or ys.max() >= height - 2
+    corners = tuple((float(x), float(y)) for x, y in text_quad)
+    return PlateCandidate(box, corners, crop, len(line.boxes), _plate_width_px(line, matrix),
+                          bool(cut), source, line, outlined)
+
+
+def _plate_groups(line: CharacterLine) -> bool:
+    """Whether the characters are grouped as on a Serbian plate: 2, then 3 or 4, then 2."""
+    return line.groups in ((2, 3, 2), (2, 4, 2))
+
+
+def _text_quad(line: CharacterLine, matrix: np.ndarray) -> np.ndarray:
+    """The characters of ``line`` with the margins a plate has around its text, as a
+    quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``)."""
     h = line.height_px / line.scale
     left = (line.boxes[0].left - line.offset_px) / line.scale - 0.3 * h
     right = (line.boxes[-1].right - line.offset_px) / line.scale + 0.3 * h
     top = min(b.top for b in line.boxes) / line.scale - 0.25 * h
     bottom = max(b.bottom for b in line.boxes) / line.scale + 0.25 * h
-    inverse = np.linalg.inv(matrix)
-    plate = cv2.perspectiveTransform(
-        np.float32([[[left, top], [right, top], [right, bottom], [left, bottom]]]), inverse)[0]
-    xs, ys = plate[:, 0], plate[:, 1]
-    box = Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
-              int(np.ceil(ys.max()))).clipped(width, height)
-    cut = xs.min() <= 1 or ys.min() <= 1 or xs.max() >= width - 2 or ys.max() >= height - 2
-    # Plate width from the character height (characters are 75 mm of a 520 mm plate),
-    # which does not depend on how many characters were found.
-    middle = (left + right) / 2
-    ends = cv2.perspectiveTransform(np.float32([[[middle, top + 0.25 * h],
-                                                 [middle, bottom - 0.25 * h]]]), inverse)[0]
-    width_px = float(np.linalg.norm(ends[1] - ends[0])) * 520.0 / 75.0
-    corners = tuple((float(x), float(y)) for x, y in plate)
-    return PlateCandidate(box, corners, crop, len(line.boxes), width_px, bool(cut), source, line)
+    return cv2.perspectiveTransform(
+        np.float32([[[left, top], [right, top], [right, bottom], [left, bottom]]]),
+        np.linalg.inv(matrix))[0]
+
+
+def _plate_width_px(line: CharacterLine, matrix: np.ndarray) -> float:
+    """The plate's width in the frame, from the character height (characters are 75 mm of a
+    520 mm plate), which does not depend on how many characters were found."""
+    h = line.height_px / line.scale
+    middle = ((line.boxes[0].left + line.boxes[-1].right) / 2 - line.offset_px) / line.scale
+    top = min(b.top for b in line.boxes) / line.scale
+    ends = cv2.perspectiveTransform(np.float32([[[middle, top], [middle, top + h]]]),
+                                    np.linalg.inv(matrix))[0]
+    return float(np.linalg.norm(ends[1] - ends[0])) * 520.0 / 75.0
 
 
 def _refined(line: CharacterLine, matrix: np.ndarray) -> np.ndarray | None:
@@ -180,13 +221,17 @@ def _refined(line: CharacterLine, matrix: np.ndarray) -> np.ndarray | None:
     return cv2.perspectiveTransform(quad[None], np.linalg.inv(matrix))[0]
 
 
-def _warp(bgr: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _warp(bgr: np.ndarray, quad: np.ndarray, *, aspect: float | None = None
+          ) -> tuple[np.ndarray, np.ndarray]:
     """The quadrilateral ``quad`` (TL, TR, BR, BL) of ``bgr`` as a level rectangle, and the
-    perspective matrix from frame to crop."""
+    perspective matrix from frame to crop. The rectangle has ``quad``'s own width over
+    height, or ``aspect`` when given (a plate's true shape, which foreshortening hides)."""
     tl, tr, br, bl = quad
-    width_px = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
-    height_px = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
-    out_w = max(8, round(CROP_HEIGHT_PX * width_px / max(height_px, 1.0)))
+    if aspect is None:
+        width_px = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+        height_px = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+        aspect = width_px / max(height_px, 1.0)
+    out_w = max(8, round(CROP_HEIGHT_PX * aspect))
     target = np.float32([[0, 0], [out_w, 0], [out_w, CROP_HEIGHT_PX], [0, CROP_HEIGHT_PX]])
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     crop = cv2.warpPerspective(bgr, matrix, (out_w, CROP_HEIGHT_PX), flags=cv2.INTER_LINEAR,
