@@ -166,6 +166,13 @@ def read_choices(positions: Sequence[Choices], *, max_corrections: int = 2,
                      top_confidence)
 
 
+def look_alike(read: str, kept: str) -> bool:
+    """Whether the character ``read`` is ``kept`` or one OCR confuses with it across kinds
+    (``0``/``O``, ``8``/``B``, ``5``/``S`` …) or by a mark (``C``/``Č``, ``D``/``Đ``)."""
+    return (read == kept or _AS_DIGIT.get(read) == kept or _AS_LETTER.get(read) == kept
+            or read.translate(_BARE) == kept.translate(_BARE))
+
+
 def is_serbian(text: str) -> bool:
     """Whether ``text`` (no spaces or hyphen) is a well-formed Serbian plate as it stands."""
     return _SERBIAN.match(text) is not None

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from recognition.errors import ModelUnavailable
+from recognition.plates.agreement import contested
 from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.format import UNREADABLE, Choices, PlateText, read_choices
 from recognition.plates.glyphs import (
@@ -136,7 +137,11 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             retry_lines.append(line)
         if not line.boxes:
             continue
-        found, found_raw, positions = _read_line(line, engine, shapes)
+        found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(line, engine, shapes)
+        if found.valid and contested(found.text, by_ocr, by_shape):
+            # The readers named different characters: the plate is not known, and a retry
+            # at another threshold may still find it (and must agree, too).
+            found = PlateText("", UNREADABLE, False, "unknown", confidence=found.confidence)
         whole = line.groups == (2, len(line.boxes) - 4, 2)
         if attempt == 0:
             result, raw = found, found_raw
@@ -180,23 +185,39 @@ def _read_line(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader | Non
     """OCR ``line`` in every layout, pool each position's alternatives with the shape
     reader's and interpret them; also the engine's raw text of the first layout and the
     pooled alternatives."""
+    found, raw, positions, _ = _read_line_apart(line, engine, shapes, layouts)
+    return found, raw, positions
+
+
+def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader | None,
+                     layouts: Sequence[dict] = _LAYOUTS
+                     ) -> tuple[PlateText, str, list[Choices],
+                                tuple[list[Choices], list[Choices]]]:
+    """As :func:`_read_line`, and also each reader's own alternatives per position
+    (Tesseract's of the first layout, the shape reader's), for :func:`contested`."""
     raws: list[str] = []
     pooled: list[dict[str, float]] = [{} for _ in line.boxes]
-    for layout in layouts:
+    by_ocr: list[Choices] = []
+    for n, layout in enumerate(layouts):
         image, spans = line_image(line, **layout)
         symbols = engine.read_line(image)
         image.fill(0)
         raws.append("".join(s.choices[0][0] for s in symbols))
-        for slot, choices in zip(pooled, with_marks(characters(symbols, spans), line.marks)):
+        read = list(with_marks(characters(symbols, spans), line.marks))
+        if n == 0:
+            by_ocr = read
+        for slot, choices in zip(pooled, read):
             for ch, confidence in choices:
                 slot[ch] = slot.get(ch, 0.0) + confidence / len(layouts)
-    for slot, choices in zip(pooled, shapes.read(line) if shapes else ()):
+    by_shape = shapes.read(line) if shapes else []
+    for slot, choices in zip(pooled, by_shape):
         for ch in slot:
             slot[ch] *= 1.0 - _SHAPE_WEIGHT
         for ch, share in choices:
             slot[ch] = slot.get(ch, 0.0) + _SHAPE_WEIGHT * share
     positions = [tuple(sorted(p.items(), key=lambda kv: -kv[1])) for p in pooled]
-    return read_choices(positions, groups=line.groups), raws[0], positions
+    return (read_choices(positions, groups=line.groups), raws[0], positions,
+            (by_ocr, list(by_shape)))
 
 
 def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
