@@ -173,6 +173,12 @@ def look_alike(read: str, kept: str) -> bool:
             or read.translate(_BARE) == kept.translate(_BARE))
 
 
+def cross_kind(read: str) -> str | None:
+    """The look-alike of the other kind (a letter for a digit and back: ``8`` → ``B``,
+    ``O`` → ``0``), or ``None`` if ``read`` has none."""
+    return _AS_LETTER.get(read) if read.isdigit() else _AS_DIGIT.get(read)
+
+
 def is_serbian(text: str) -> bool:
     """Whether ``text`` (no spaces or hyphen) is a well-formed Serbian plate as it stands."""
     return _SERBIAN.match(text) is not None

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plates.agreement import contested
+from recognition.plates.agreement import contested, spacing_fits
 from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.format import UNREADABLE, Choices, PlateText, read_choices
 from recognition.plates.glyphs import (
@@ -138,9 +138,11 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         if not line.boxes:
             continue
         found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(line, engine, shapes)
-        if found.valid and contested(found.text, by_ocr, by_shape):
-            # The readers named different characters: the plate is not known, and a retry
-            # at another threshold may still find it (and must agree, too).
+        if found.valid and (contested(found.text, by_ocr, by_shape)
+                            or not spacing_fits(line.boxes, line.groups)):
+            # The readers named different characters, or a character was lost between
+            # others: the plate is not known, and a retry at another threshold may still
+            # find it (and must pass the same checks).
             found = PlateText("", UNREADABLE, False, "unknown", confidence=found.confidence)
         whole = line.groups == (2, len(line.boxes) - 4, 2)
         if attempt == 0:
