@@ -44,10 +44,11 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
     A position is contested when neither reader's best character is the one kept (nor a
     look-alike of it: ``0`` for ``O``, ``C`` for ``Č``); when either reader names, with a real
     share of its confidence, a *different* character of the same kind (a letter where a letter
-    is kept, a digit where a digit is); or when a marked letter is kept without the shape
-    reader seeing its mark. A reader's choice of the other kind (``8`` in a letter position)
-    is only counted against it when the shape reader is sure of it and its look-alike is
-    another character (``8`` read where ``E`` is kept: ``B`` was meant).
+    is kept, a digit where a digit is); when a marked letter is kept without the shape
+    reader seeing its mark, or its bare letter is kept where the shape reader saw a mark.
+    A reader's choice of the other kind (``8`` in a letter position) is only counted against
+    the kept character when the shape reader is sure of it and its look-alike is another
+    character (``8`` read where ``E`` is kept: ``B`` was meant).
 
     Args:
         text: the plate as read, one character per position (a valid Serbian plate).
@@ -72,6 +73,9 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
             if meant is not None and meant != kept:
                 return True
         if shapes and kept in _MARKED and (s_char != kept or s_conf < MIN_MARK_SHARE):
+            return True
+        # And the other way: a mark the shape reader saw is not dropped (Đ kept as D).
+        if s_char in _MARKED and s_conf >= MIN_SHAPE_VOTE and kept != s_char:
             return True
     return False
 
