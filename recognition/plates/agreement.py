@@ -134,3 +134,19 @@ def spacing_fits(boxes: Sequence[Box], groups: Sequence[int]) -> bool:
     return (abs(spread - (groups[1] - 1)) <= MAX_SPREAD_ERROR
             and SHIELD_GAP[0] <= shield <= SHIELD_GAP[1]
             and HYPHEN_GAP[0] <= hyphen <= HYPHEN_GAP[1])
+
+
+def unanimous(tesseract: Sequence[Choices], shapes: Sequence[Choices]) -> bool:
+    """Whether both readers' best characters are the same at every position (``O`` and ``0``
+    taken as one, as many European typefaces draw them alike).
+
+    A foreign plate has no format to check a read against; both readers naming every
+    character alike is the check it gets instead of a high OCR confidence.
+    """
+    if not tesseract or len(tesseract) != len(shapes):
+        return False
+    fold = str.maketrans("O", "0")
+    for t, s in zip(tesseract, shapes):
+        if not t or not s or str(t[0][0]).translate(fold) != str(s[0][0]).translate(fold):
+            return False
+    return True

@@ -125,9 +125,27 @@ def normalise(raw: str, *, max_corrections: int = 2) -> PlateText:
     serbian = _parse_serbian(text, max_corrections)
     if serbian is not None:
         return serbian
+    text = _foreign_zeros(text)
     if _looks_serbian(text) or not _looks_foreign(text):
         return PlateText("", UNREADABLE, False, "unknown")
     return PlateText(text, text, False, "foreign")
+
+
+def _foreign_zeros(text: str) -> str:
+    """``text`` with each ``O`` beside a digit, after the first two characters, read as ``0``.
+
+    European plates mostly start with letters and draw 0 and O alike; an ``O`` among digits
+    (``RK OO3-AB``) is a zero far more often than a letter.
+    """
+    chars = list(text)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(2, len(chars)):
+            if chars[i] == "O" and any(0 <= j < len(chars) and chars[j].isdigit()
+                                       for j in (i - 1, i + 1)):
+                chars[i], changed = "0", True
+    return "".join(chars)
 
 
 def read_choices(positions: Sequence[Choices], *, max_corrections: int = 2,

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plates.agreement import contested, spacing_fits
+from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.format import UNREADABLE, Choices, PlateText, read_choices
 from recognition.plates.glyphs import (
@@ -124,10 +124,13 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
     shapes = shapes or shapes_or_none()
     result, raw, gapped = None, "", False
     retried: tuple[PlateText, str] | None = None
+    # A foreign read both readers agree on, character for character, from any threshold.
+    agreed: tuple[PlateText, str] | None = None
     # The first threshold suits most plates; one that comes out unreadable is tried again
     # with the others (characters merged with each other or the frame part at a stricter
-    # one, faint ones appear at a looser one). Only a valid Serbian read is taken from a
-    # retry, so a retry can never turn an unreadable plate into a foreign guess.
+    # one, faint ones appear at a looser one). Only a valid Serbian read, or a foreign one
+    # both readers agree on character for character, is taken from a retry, so a retry
+    # never turns an unreadable plate into a foreign guess.
     first, retry_lines = line, []
     for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
         if attempt == 0 and first is not None:
@@ -145,6 +148,9 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             # find it (and must pass the same checks).
             found = PlateText("", UNREADABLE, False, "unknown", confidence=found.confidence)
         whole = line.groups == (2, len(line.boxes) - 4, 2)
+        if (found.country == "foreign" and agreed is None and not cut
+                and unanimous(by_ocr, by_shape)):
+            agreed = (found, found_raw)
         if attempt == 0:
             result, raw = found, found_raw
             # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2), has
@@ -154,8 +160,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             # A sure foreign read is final too: a retry could only replace it with a sure
             # Serbian one, which on 3 × 300 simulated props and the real photos never
             # happened, and retries double the time a foreign plate takes.
-            sure_foreign = (found.country == "foreign"
-                            and found.confidence >= _MIN_FOREIGN_CONFIDENCE)
+            sure_foreign = found.country == "foreign" and (
+                found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
             if (found.valid and whole) or sure_foreign:
                 break
         elif found.valid and _sure_retry(found, positions):
@@ -171,11 +177,16 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         retry_line.ink.fill(0)  # pictures of the plate's characters
     if retried:
         (result, raw), gapped = retried, False
+    if agreed and (result is None or not result.valid):
+        # Foreign plates have no format to check: a read both readers agree on, at any
+        # threshold, is taken over a first read that is less sure.
+        result, raw, gapped = agreed[0], agreed[1], False
     if result is None:
         return _unreadable(box)
     if gapped:  # no whole read at any threshold: the lost character is not guessed
         return _unreadable(box, raw, result.confidence)
-    unsure_foreign = result.country == "foreign" and result.confidence < _MIN_FOREIGN_CONFIDENCE
+    unsure_foreign = (result.country == "foreign" and result.confidence < _MIN_FOREIGN_CONFIDENCE
+                      and (agreed is None or result is not agreed[0]))
     if unsure_foreign or (cut and not result.valid):
         return _unreadable(box, raw, result.confidence)
     return PlateReading(result.text, result.display, raw, result.valid, result.country, box,
