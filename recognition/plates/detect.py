@@ -152,16 +152,26 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
             crop, matrix, line = again, again_matrix, again_line
         else:
             _zero(again, again_line.ink)
+    outlined = False
     if not line.boxes or (line.boxes[-1].right - line.boxes[0].left) / line.ink.shape[1] < 0.4:
         _zero(crop, line.ink)
-        return None
+        # Characters close to a plate's frame, with a dark car around it, join the frame in
+        # the search quad and show no row; the plate's light field, straightened, may.
+        field = plate_outline(bgr, _inner(quad, source))
+        if field is None:
+            return None
+        crop, matrix = _warp(bgr, field, aspect=FIELD_ASPECT)
+        line = _first_line(crop, min_characters)
+        if not line.boxes or (line.boxes[-1].right - line.boxes[0].left) / crop.shape[1] < 0.4:
+            _zero(crop, line.ink)
+            return None
+        outlined = True
     text_quad = _text_quad(line, matrix)
     # A plate seen in perspective (tilted back, turned far) is straightened by the corners
     # of its own light field, when they can be found; kept if no character is lost by it,
     # or if it shows the groups of a Serbian plate where the row showed something else (a
     # blob at the plate's edge taken for a character, as perspective makes it lean).
-    field = plate_outline(bgr, text_quad)
-    outlined = False
+    field = None if outlined else plate_outline(bgr, text_quad)
     if field is not None:
         again, again_matrix = _warp(bgr, field, aspect=FIELD_ASPECT)
         again_line = _first_line(again, min_characters)
@@ -179,6 +189,20 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
     corners = tuple((float(x), float(y)) for x, y in text_quad)
     return PlateCandidate(box, corners, crop, len(line.boxes), _plate_width_px(line, matrix),
                           bool(cut), source, line, outlined)
+
+
+def _inner(quad: np.ndarray, source: str) -> np.ndarray:
+    """The characters' part of a search ``quad``: a row's quad less the margins
+    :func:`_row_quad` adds (the quad is 1.5 character heights tall); other quads as they are."""
+    if source != "contour" or quad.shape != (4, 2):
+        return quad
+    tl, tr, br, bl = quad
+    along = (tr - tl) / max(float(np.linalg.norm(tr - tl)), 1.0)
+    h = float(np.linalg.norm(bl - tl)) / 1.5
+    if np.linalg.norm(tr - tl) <= (_ROW_MARGIN[0] + _ROW_MARGIN[1]) * h:
+        return quad
+    cut_left, cut_right = (_ROW_MARGIN[0] - 0.3) * h * along, (_ROW_MARGIN[1] - 0.3) * h * along
+    return np.float32([tl + cut_left, tr - cut_right, br - cut_right, bl + cut_left])
 
 
 def _plate_groups(line: CharacterLine) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 #: Width over height of a plate's light field: 520 × 113 mm less the blue strip (42 mm) and
 #: the border (3.2 mm each side), with the margin :func:`plate_outline` adds around it.
 #: Straightened fields get this shape, whatever their foreshortened shape in the frame.
-FIELD_ASPECT = (475.0 * 1.04) / (106.6 * 1.16)
+FIELD_ASPECT = (475.0 * 1.06) / (106.6 * 1.3)
 # The region searched, around the characters' own quadrilateral, in its widths (left, right)
 # and heights (above, below): the strip lies left of the characters.
 _REACH = (0.45, 0.2, 0.55, 0.55)
@@ -67,13 +67,13 @@ def plate_outline(bgr: np.ndarray, text_quad: np.ndarray) -> np.ndarray | None:
 
 
 def _padded(corners: np.ndarray) -> np.ndarray:
-    """``corners`` moved out by 8 % of the field's height above and below and 2 % of its
+    """``corners`` moved out by 15 % of the field's height above and below and 3 % of its
     width at the ends, along the field's own perspective: the glyph stage wants some light
-    around characters, which fill 70 % of the field's height."""
+    around characters, which fill 70 % of a Serbian plate's field and more of some others."""
     w, h = 1000.0, 1000.0 / FIELD_ASPECT
     to_field = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
                                            corners.astype(np.float32))
-    dx, dy = 0.02 * w, 0.08 * h
+    dx, dy = 0.03 * w, 0.15 * h
     wider = np.float32([[[-dx, -dy], [w + dx, -dy], [w + dx, h + dy], [-dx, h + dy]]])
     return cv2.perspectiveTransform(wider, to_field)[0]
 
@@ -99,15 +99,16 @@ def _field(search: np.ndarray, text: np.ndarray) -> np.ndarray | None:
     # Thin bridges (a reflection, the join of a border line blurred away) would let the field
     # run into a light background: an opening parts them.
     light = cv2.morphologyEx(light, cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    # Characters close to the border leave only thin light strips around them, which the
+    # opening can cut into pieces: the middle of the characters' band joins them again.
+    core = max(top, 0) + round(0.3 * (bottom - top)), bottom - round(0.3 * (bottom - top))
+    light[core[0]:core[1], max(left, 0):right] = 255
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
     if count < 2:
         return None
-    band_labels = labels[max(top, 0):bottom, max(left, 0):right]
-    votes = np.bincount(band_labels.ravel(), minlength=count)
-    votes[0] = 0
-    label = int(np.argmax(votes))
-    if votes[label] == 0:
+    label = int(labels[(core[0] + core[1]) // 2, (max(left, 0) + right) // 2])
+    if label == 0:
         return None
     x, y, w, h, _ = stats[label]
     height, width = light.shape
