@@ -35,6 +35,8 @@ MIN_SHAPE_CROSS_VOTE = 0.6
 #: which alone can see the mark, names it with this share: the English OCR model reads them
 #: without their mark, so nothing else confirms one.
 MIN_MARK_SHARE = 0.75
+#: A character only one reader names (the other saw nothing there) needs this much of it.
+MIN_SOLE_VOTE = 0.8
 _MARKED = "ČĆŠŽĐ"
 
 
@@ -45,7 +47,8 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
     look-alike of it: ``0`` for ``O``, ``C`` for ``Č``); when either reader names, with a real
     share of its confidence, a *different* character of the same kind (a letter where a letter
     is kept, a digit where a digit is); when a marked letter is kept without the shape
-    reader seeing its mark, or its bare letter is kept where the shape reader saw a mark.
+    reader seeing its mark, or its bare letter is kept where the shape reader saw a mark;
+    or when only one reader names the position and is not sure of it.
     A reader's choice of the other kind (``8`` in a letter position) is only counted against
     the kept character when the shape reader is sure of it and its look-alike is another
     character (``8`` read where ``E`` is kept: ``B`` was meant).
@@ -63,6 +66,8 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
         if not shapes:
             s_char = kept  # Tesseract reads alone: no second opinion to compare
         if not (_agrees(t_char, kept) or _agrees(s_char, kept)):
+            return True
+        if shapes and not (t_char and s_char) and max(t_conf, s_conf) < MIN_SOLE_VOTE:
             return True
         if _dissents(t_char, t_conf, kept, MIN_TESSERACT_VOTE):
             return True
