@@ -9,13 +9,14 @@ import cv2
 import numpy as np
 import pytest
 
-from device.tools.plate_eval import LabelledImage, evaluate_plates, simulated_set
+from device.tools.plate_eval import LabelledImage, empty_set, evaluate_plates, simulated_set
 from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.plates.detect import detect_plates
-from recognition.plates.ocr import TesseractEngine, tesseract
+from recognition.plates.ocr import TesseractEngine
 from recognition.plates.read import (
     MIN_READABLE_WIDTH_PX,
+    load_readers,
     read_candidate,
     read_plate,
     read_plates,
@@ -134,16 +135,25 @@ def test_cascade_detection_is_available_for_comparison():
         detect_plates(frame, method="yolo")
 
 
-def test_detection_and_ocr_fit_the_frame_budget():
-    frames = simulated_set(10, seed=3, plate_width_px=(160, 320))
-    tesseract()  # created once, on first use; not part of a frame's cost
-    times = []
-    for item in frames:
-        started = time.perf_counter()
-        read_plates(item.image)
-        times.append((time.perf_counter() - started) * 1000)
-    # 50 ms is the budget on one core; allow for a busy test machine.
-    assert float(np.median(times)) < 100
+def test_a_frame_with_no_plate_costs_a_fraction_of_one_with_a_plate():
+    # The budgets (50 ms per plate, 5 ms per empty frame, one core) are measured by
+    # `oko eval plates --simulate`; here only their ratio, within one run, with a wide margin,
+    # so a busy test machine slows both alike.
+    frames = simulated_set(8, seed=3, plate_width_px=(160, 320))
+    empty = empty_set(8, seed=3)
+    load_readers()  # loaded once, at start-up; not part of a frame's cost
+
+    def median_ms(images):
+        times = []
+        for image in images:
+            started = time.perf_counter()
+            read_plates(image)
+            times.append(time.perf_counter() - started)
+        return float(np.median(times))
+
+    with_plate = median_ms([f.image for f in frames] * 2)
+    without = median_ms(empty * 2)
+    assert without < 0.5 * with_plate
 
 
 def test_missing_language_data_names_the_fix(tmp_path):

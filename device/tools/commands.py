@@ -135,7 +135,8 @@ def doctor_command(args: argparse.Namespace) -> int:
 def eval_plates_command(args: argparse.Namespace) -> int:
     """``oko eval plates``: score plate reading on labelled or simulated photos."""
     from device.tools.plate_eval import (
-        CONDITIONS, condition_set, evaluate_plates, format_scores, scores_json,
+        CONDITIONS, condition_set, empty_set, evaluate_empty, evaluate_plates, format_scores,
+        scores_json,
     )
 
     if (args.folder is None) == (args.simulate is None):
@@ -155,10 +156,20 @@ def eval_plates_command(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise ConfigError(f"Cannot simulate: {exc}.") from None
     scores = evaluate_plates(data, method=args.method)
+    # With --simulate, also the cost of the frames the camera mostly sees: no plate at all.
+    empty = (evaluate_empty(empty_set(max(20, args.simulate // 3), seed=args.seed),
+                            method=args.method) if args.folder is None else None)
     if getattr(args, "json", False):
-        print(json.dumps(scores_json(scores, details=args.details), ensure_ascii=False))
+        out = scores_json(scores, details=args.details)
+        if empty is not None:
+            out["no_plate"] = dataclasses.asdict(empty)
+        print(json.dumps(out, ensure_ascii=False))
     else:
         print(format_scores(scores, details=args.details))
+        if empty is not None:
+            print(f"{empty.frames} frames with no plate: {empty.median_ms:.1f} ms median, "
+                  f"{empty.p95_ms:.1f} ms p95; plates wrongly shown {empty.false_plates} "
+                  f"(valid {empty.false_valid})")
     return 0
 
 

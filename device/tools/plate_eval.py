@@ -24,8 +24,11 @@ from pathlib import Path
 from typing import Iterable
 
 import cv2
+import numpy as np
 
-from device.tools.plate_sim import CONDITIONS, LabelledImage, condition_set, simulated_set
+from device.tools.plate_sim import (
+    CONDITIONS, LabelledImage, condition_set, empty_set, simulated_set,
+)
 from recognition.errors import ConfigError
 from recognition.plates.detect import detect_plates
 from recognition.plates.format import clean, is_serbian
@@ -33,8 +36,9 @@ from recognition.plates.ocr import OcrEngine
 from recognition.plates.read import load_readers, read_candidate, shapes_or_none
 from recognition.types import Box
 
-__all__ = ["CONDITIONS", "LabelledImage", "PlateOutcome", "PlateScores", "condition_set",
-           "evaluate_plates", "format_scores", "read_labels", "scores_json", "simulated_set"]
+__all__ = ["CONDITIONS", "EmptyScores", "LabelledImage", "PlateOutcome", "PlateScores",
+           "condition_set", "empty_set", "evaluate_empty", "evaluate_plates", "format_scores",
+           "read_labels", "same_plate", "scores_json", "simulated_set"]
 
 #: A detection counts when its box overlaps the labelled box by at least this much.
 MIN_IOU = 0.5
@@ -150,6 +154,38 @@ def evaluate_plates(folder: Path | Iterable[LabelledImage], *, reader: OcrEngine
     return scores
 
 
+@dataclass(frozen=True)
+class EmptyScores:
+    """Plate search on frames with no plate in view: how long it takes (milliseconds per
+    frame, detection and any reading, as the live loop does) and what it wrongly finds."""
+
+    frames: int
+    median_ms: float
+    p95_ms: float
+    false_plates: int
+    false_valid: int
+
+
+def evaluate_empty(frames: Iterable[np.ndarray], *, reader: OcrEngine | None = None,
+                   method: str = "contour") -> EmptyScores:
+    """Look for plates in frames that show none (see :func:`~device.tools.plate_sim.empty_set`).
+
+    ``false_plates`` counts readings shown as any plate (valid or foreign), ``false_valid``
+    those shown as a valid Serbian plate.
+    """
+    times, false_plates, false_valid = [], 0, 0
+    for frame in frames:
+        started = time.perf_counter()
+        readings = [read_candidate(c, reader) for c in detect_plates(frame, method=method)]
+        times.append((time.perf_counter() - started) * 1000.0)
+        false_plates += sum(r.valid or r.country == "foreign" for r in readings)
+        false_valid += sum(r.valid for r in readings)
+    times.sort()
+    return EmptyScores(len(times), statistics.median(times) if times else 0.0,
+                       times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+                       if times else 0.0, false_plates, false_valid)
+
+
 def _with_conditions(scores: PlateScores, conditions: tuple[tuple[str, PlateScores], ...]
                      ) -> PlateScores:
     return PlateScores(**{**{f: getattr(scores, f) for f in PlateScores.__dataclass_fields__},
@@ -242,10 +278,10 @@ def _outcome(item: LabelledImage, reader: OcrEngine | None, method: str) -> Plat
         return PlateOutcome(item.name, item.plate, "", detected, False, "unknown", ms, False,
                             iou, item.condition)
     return PlateOutcome(item.name, item.plate, best.text, detected, best.valid, best.country,
-                        ms, _same_plate(best.text, expected), iou, item.condition)
+                        ms, same_plate(best.text, expected), iou, item.condition)
 
 
-def _same_plate(read: str, expected: str) -> bool:
+def same_plate(read: str, expected: str) -> bool:
     """Whether ``read`` is the plate ``expected``: exactly for a Serbian plate; with O and 0
     taken as one character for a foreign one (many European typefaces draw them alike, and
     without a format there is nothing to tell them apart)."""

@@ -135,6 +135,14 @@ def condition_set(count: int, *, seed: int = 0, conditions: Sequence[str] = COND
     return frames
 
 
+def empty_set(count: int, *, seed: int = 0, frame_size: tuple[int, int] = (640, 480),
+              backgrounds: Sequence[np.ndarray] = ()) -> list[np.ndarray]:
+    """``count`` frames of the same scenes as :func:`condition_set`, with no plate in them:
+    what the camera sees most of the time, for timing a frame with nothing to read."""
+    rng = random.Random(seed)
+    return [_background(rng, frame_size, backgrounds) for _ in range(count)]
+
+
 def _condition_corners(condition: str, rng: random.Random, plate_shape: tuple[int, ...],
                        frame_size: tuple[int, int], *, exact: bool = False) -> np.ndarray:
     """The plate's four corners (TL, TR, BR, BL) around the origin, for ``condition``."""
