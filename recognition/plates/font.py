@@ -20,13 +20,18 @@ PROP_FONT_FILES = (
     "/usr/share/fonts/truetype/liberation2/LiberationSansNarrow-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
 )
-#: Other faces whose capitals and digits resemble plate lettering (DIN-like, condensed),
-#: for learning shapes beyond the props' own; missing ones are skipped.
+#: Other faces whose capitals and digits resemble plate lettering (DIN-like, condensed, and
+#: a monospaced sans), for learning shapes beyond the props' own, so the shape reader knows
+#: a character by what every face shares, not by one face's details; missing ones are
+#: skipped. Never any of :data:`HELD_OUT_FONT_FILES`.
 SIMILAR_FONT_FILES = (
     "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf",
 )
 #: Faces kept out of all learning, so that reading can be measured on typefaces it has never
 #: seen (``oko eval plates --simulate``, condition "unseen typeface"): a condensed grotesque,

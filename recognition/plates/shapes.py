@@ -152,8 +152,8 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
 
     Args:
         font_files: TrueType files to draw the characters with.
-        samples_per_font: camera-degraded copies of each character per typeface; 10 (2,050
-            glyphs from five faces, ~6 MB) read as well as 20 on the simulated props.
+        samples_per_font: camera-degraded copies of each character per typeface; 10 (3,270
+            glyphs from eight faces, ~9 MB) read as well as 20 on the simulated props.
         seed: makes the learnt glyphs, and so every reading, repeatable.
 
     Raises:
@@ -164,7 +164,7 @@ def learn_shapes(font_files: Sequence[str], *, samples_per_font: int = 10, seed:
         raise ValueError("samples_per_font must be at least 1")
     rng = random.Random(seed)
     # Filled in place, glyph by glyph: lists of glyphs and descriptors would briefly take
-    # several times the reader's own 6 MB, which the heap then keeps.
+    # several times the reader's own 9 MB, which the heap then keeps.
     features = np.empty((len(font_files) * len(PLATE_CHARACTERS) * samples_per_font,
                          _hog().getDescriptorSize()), np.float32)
     labels: list[str] = []
@@ -188,9 +188,10 @@ def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | N
     """``ch`` as the glyph stage would cut it from a camera frame, normalised; ``None`` if
     the degradation left no ink.
 
-    Drawn in a cell of random width (plate faces are narrower than any free face), leant a
-    little, shrunk to 11–36 px (a far plate to a near one), blurred, noised and thresholded
-    at a random level, as ink is at different light.
+    Drawn in a cell of random width (plate faces are narrower than any free face), sometimes
+    heavier, distorted as a straightened plate still is (a lean, a squeeze, a keystone),
+    shrunk to 11–36 px (a far plate to a near one), blurred, noised and thresholded at a
+    random level, as ink is at different light.
     """
     cap_px = 64  # drawn above the largest size it is shrunk to
     # A few cell widths, not any: the drawn masks are cached, which keeps learning quick.
@@ -198,9 +199,24 @@ def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | N
     mask = np.asarray(glyph_mask(ch, cell_px, cap_px, font_path), dtype=np.float32)
     pad = 6
     mask = np.pad(mask, pad)
-    shear = rng.uniform(-0.08, 0.08)
+    # Heavier and lighter strokes than the face's own (print, blur and light thicken or thin
+    # them), so a face of another weight is still known.
+    weight = rng.choice((0, 0, 0, 1))
+    if weight:
+        kernel = np.ones((2 * abs(weight) + 1,) * 2, np.uint8)
+        mask = (cv2.dilate if weight > 0 else cv2.erode)(mask, kernel)
+    # Perspective a straightening leaves behind: a little lean, a squeeze or stretch (a plate
+    # turned), one side taller than the other and a top narrower than the bottom (tilted).
     h, w = mask.shape
-    mask = cv2.warpAffine(mask, np.float32([[1, shear, -shear * h / 2], [0, 1, 0]]), (w, h))
+    shear = rng.uniform(-0.1, 0.1)
+    squeeze = rng.uniform(0.9, 1.05)
+    keystone = rng.uniform(-0.03, 0.03) * w
+    taller = rng.uniform(-0.03, 0.03) * h
+    source = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    target = np.float32([[keystone - shear * h / 2, -taller], [w - keystone - shear * h / 2, taller],
+                         [w + shear * h / 2, h - taller], [shear * h / 2, h + taller]])
+    target[:, 0] = (target[:, 0] - w / 2) * squeeze + w / 2
+    mask = cv2.warpPerspective(mask, cv2.getPerspectiveTransform(source, target), (w, h))
     small_px = rng.uniform(11, 36)
     scale = small_px / cap_px
     small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
