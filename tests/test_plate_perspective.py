@@ -12,7 +12,7 @@ from device.tools.plate_sim import TILTED_PROP, condition_set
 from device.tools.props import plate_bgr
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
-from recognition.plates.agreement import contested, spacing_fits
+from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import detect_plates
 from recognition.plates.font import HELD_OUT_FONT_FILES, SIMILAR_FONT_FILES, prop_font_file
 from recognition.plates.outline import plate_outline
@@ -136,6 +136,24 @@ def test_readers_disagreeing_on_a_letter_make_the_plate_unreadable():
     # Look-alikes across kinds are the format's business, not a disagreement.
     zero = [*tess[:2], (("I", 0.9),), *tess[3:]]
     assert not contested("BG123NB", zero, agreeing)
+
+
+def test_a_small_plate_needs_both_readers_to_name_every_character():
+    tess = [(("B", 0.99),), (("G", 0.99),), (("1", 0.99),), (("2", 0.99),), (("3", 0.99),),
+            (("A", 0.95),), (("B", 0.99),)]
+    assert unanimous(tess, tess, "BG123AB")
+    looks = [*tess[:2], (("I", 0.9),), *tess[3:]]  # I for 1: the format's business
+    assert unanimous(looks, tess, "BG123AB")
+    silent = [*tess[:6], ()]  # Tesseract saw nothing at the last position
+    assert not unanimous(silent, tess, "BG123AB")
+    other = [*tess[:5], (("N", 0.6),), tess[6]]
+    assert not unanimous(tess, other, "BG123AB")
+
+
+def test_small_props_are_read_more_often_but_not_wrongly():
+    scores = evaluate_plates(condition_set(12, seed=2, conditions=("small",)))
+    assert scores.wrong_valid == 0
+    assert scores.exact * 12 >= 4  # 90–120 px wide; 6 of 12 here
 
 
 def test_a_digit_lost_between_others_is_seen_in_the_spacing():

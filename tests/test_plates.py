@@ -16,6 +16,7 @@ from recognition.plates.detect import detect_plates
 from recognition.plates.ocr import TesseractEngine
 from recognition.plates.read import (
     MIN_READABLE_WIDTH_PX,
+    SURE_WIDTH_PX,
     load_readers,
     read_candidate,
     read_plate,
@@ -104,7 +105,7 @@ def test_a_plate_too_small_to_read_is_unreadable_without_ocr():
     (candidate,) = detect_plates(frame)
     reading = read_candidate(candidate, NoEngine(), min_width_px=candidate.width_px + 1)
     assert reading.display == "unreadable"
-    assert MIN_READABLE_WIDTH_PX >= 100
+    assert MIN_READABLE_WIDTH_PX >= 90 and SURE_WIDTH_PX >= 110
 
 
 def test_real_croatian_photos_are_at_most_foreign_never_serbian():

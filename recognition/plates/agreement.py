@@ -141,17 +141,26 @@ def spacing_fits(boxes: Sequence[Box], groups: Sequence[int]) -> bool:
             and HYPHEN_GAP[0] <= hyphen <= HYPHEN_GAP[1])
 
 
-def unanimous(tesseract: Sequence[Choices], shapes: Sequence[Choices]) -> bool:
+def unanimous(tesseract: Sequence[Choices], shapes: Sequence[Choices], kept: str = "") -> bool:
     """Whether both readers' best characters are the same at every position (``O`` and ``0``
-    taken as one, as many European typefaces draw them alike).
+    taken as one, as many European typefaces draw them alike; with ``kept``, the plate as
+    read, each reader's may also be a look-alike of the character kept there).
 
-    A foreign plate has no format to check a read against; both readers naming every
-    character alike is the check it gets instead of a high OCR confidence.
+    A foreign plate has no format to check a read against, and a small plate's pooled vote
+    is too often a guess: both readers naming every character alike is the check they get.
     """
     if not tesseract or len(tesseract) != len(shapes):
         return False
+    if kept and len(kept) != len(tesseract):
+        return False
     fold = str.maketrans("O", "0")
-    for t, s in zip(tesseract, shapes):
-        if not t or not s or str(t[0][0]).translate(fold) != str(s[0][0]).translate(fold):
+    for i, (t, s) in enumerate(zip(tesseract, shapes)):
+        if not t or not s:
+            return False
+        t_char, s_char = str(t[0][0]), str(s[0][0])
+        if kept:
+            if not (look_alike(t_char, kept[i]) and look_alike(s_char, kept[i])):
+                return False
+        elif t_char.translate(fold) != s_char.translate(fold):
             return False
     return True

@@ -29,11 +29,15 @@ from recognition.plates.ocr import OcrEngine, characters, line_image, tesseract
 from recognition.plates.shapes import ShapeReader, shape_reader
 from recognition.types import Box
 
-#: Narrower plates (frame pixels) are reported unreadable without OCR. On simulated props
-#: 90–140 px wide, this gate at 110 px reads 62 % exactly and 4 % wrong but valid; at 100 px
-#: 72 % and 6 %. Below ~100 px (characters under 14 px) more and more reads that come out
-#: valid are wrong, and a wrong but valid plate is the error to avoid most.
-MIN_READABLE_WIDTH_PX = 110
+#: Narrower plates (frame pixels) are reported unreadable without OCR: below ~90 px
+#: (characters under 13 px) reads that come out valid are too often wrong.
+MIN_READABLE_WIDTH_PX = 90
+#: Plates narrower than this (but at least :data:`MIN_READABLE_WIDTH_PX`) are only shown
+#: when both readers name every character alike (see :func:`~recognition.plates.agreement.
+#: unanimous`). On simulated props 90–120 px wide (2 × 60, seeds 1 and 2) a gate at 110 px
+#: read 25 % exactly; reading from 90 px with the ordinary checks 63 % but 2.5 % wrong and
+#: valid; with this one, see the README.
+SURE_WIDTH_PX = 110
 # Tesseract reads each plate in these layouts (see plate_ocr.line_image), and each
 # position's alternatives are pooled with the other layouts' and the shape reader's.
 # Before the shape reader, three layouts lifted exact reads of simulated props by ~3
@@ -98,7 +102,8 @@ def shapes_or_none() -> ShapeReader | None:
 
 def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                shapes: ShapeReader | None = None, box: Box | None = None,
-               cut: bool = False, line: CharacterLine | None = None) -> PlateReading:
+               cut: bool = False, line: CharacterLine | None = None,
+               unanimous_only: bool = False) -> PlateReading:
     """Read the plate in a straightened BGR ``crop``.
 
     Args:
@@ -112,6 +117,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             from a cut plate: anything else may be missing characters.
         line: the characters of ``crop`` at the first ink threshold, if already found
             (:attr:`PlateCandidate.line`); saves finding them again.
+        unanimous_only: accept a read only when both readers name every character alike
+            (for plates too small to trust a pooled vote; see :data:`SURE_WIDTH_PX`).
 
     Returns:
         The reading; ``valid`` is ``False`` and ``text`` empty when it is unreadable.
@@ -142,14 +149,15 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             continue
         found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(line, engine, shapes)
         if found.valid and (contested(found.text, by_ocr, by_shape)
-                            or not spacing_fits(line.boxes, line.groups)):
+                            or not spacing_fits(line.boxes, line.groups)
+                            or (unanimous_only and not unanimous(by_ocr, by_shape, found.text))):
             # The readers named different characters, or a character was lost between
             # others: the plate is not known, and a retry at another threshold may still
             # find it (and must pass the same checks).
             found = PlateText("", UNREADABLE, False, "unknown", confidence=found.confidence)
         whole = line.groups == (2, len(line.boxes) - 4, 2)
         if (found.country == "foreign" and agreed is None and not cut
-                and unanimous(by_ocr, by_shape)):
+                and not unanimous_only and unanimous(by_ocr, by_shape)):
             agreed = (found, found_raw)
         if attempt == 0:
             result, raw = found, found_raw
@@ -185,8 +193,9 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         return _unreadable(box)
     if gapped:  # no whole read at any threshold: the lost character is not guessed
         return _unreadable(box, raw, result.confidence)
-    unsure_foreign = (result.country == "foreign" and result.confidence < _MIN_FOREIGN_CONFIDENCE
-                      and (agreed is None or result is not agreed[0]))
+    unsure_foreign = result.country == "foreign" and (
+        unanimous_only or (result.confidence < _MIN_FOREIGN_CONFIDENCE
+                           and (agreed is None or result is not agreed[0])))
     if unsure_foreign or (cut and not result.valid):
         return _unreadable(box, raw, result.confidence)
     return PlateReading(result.text, result.display, raw, result.valid, result.country, box,
@@ -249,14 +258,17 @@ def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
 
 def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *,
                    shapes: ShapeReader | None = None,
-                   min_width_px: float = MIN_READABLE_WIDTH_PX) -> PlateReading:
-    """Read a detected plate; one narrower than ``min_width_px`` is unreadable without OCR.
+                   min_width_px: float = MIN_READABLE_WIDTH_PX,
+                   sure_width_px: float = SURE_WIDTH_PX) -> PlateReading:
+    """Read a detected plate; one narrower than ``min_width_px`` is unreadable without OCR,
+    one narrower than ``sure_width_px`` is shown only if both readers read it alike.
 
     Args:
         candidate: from :func:`detect_plates`.
         reader, shapes: the two readers, as for :func:`read_plate`.
         min_width_px: see :data:`MIN_READABLE_WIDTH_PX`; a plate that small is shown as a
             plate that cannot be read, never as a guess.
+        sure_width_px: see :data:`SURE_WIDTH_PX`.
 
     Raises:
         ModelUnavailable: ``reader`` is ``None`` and Tesseract is not installed.
@@ -264,7 +276,8 @@ def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *
     if candidate.width_px < min_width_px:
         return _unreadable(candidate.box)
     return read_plate(candidate.crop, reader, shapes=shapes, box=candidate.box,
-                      cut=candidate.cut, line=candidate.line)
+                      cut=candidate.cut, line=candidate.line,
+                      unanimous_only=candidate.width_px < sure_width_px)
 
 
 def read_plates(bgr: np.ndarray, reader: OcrEngine | None = None, *,
