@@ -30,7 +30,7 @@ MIN_SHAPE_VOTE = 0.4
 #: The shape reader tells letters from digits far better than Tesseract: its best character
 #: of the other kind, with this share or more, is a vote for that character's look-alike
 #: (``8`` in a letter position for ``B``), against a different letter kept there.
-MIN_SHAPE_CROSS_VOTE = 0.6
+MIN_SHAPE_CROSS_VOTE = 0.5
 #: A letter with a caron, an acute or a bar (Č Ć Š Ž Đ) is kept only when the shape reader,
 #: which alone can see the mark, names it with this share: the English OCR model reads them
 #: without their mark, so nothing else confirms one.
