@@ -73,6 +73,12 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
             return True
         if shapes and _dissents(s_char, s_conf, kept, MIN_SHAPE_VOTE):
             return True
+        # A weak shape vote for the kept character against Tesseract's sure character of the
+        # other kind whose look-alike is another one (I, so 1, where 8 is kept).
+        if (shapes and s_char == kept and s_conf < 0.5 and t_conf >= 0.9 and t_char
+                and t_char.isdigit() != kept.isdigit()
+                and cross_kind(t_char) not in (None, kept)):
+            return True
         if shapes and s_conf >= MIN_SHAPE_CROSS_VOTE and s_char.isdigit() != kept.isdigit():
             meant = cross_kind(s_char)
             if meant is not None and meant != kept:
