@@ -51,7 +51,7 @@ check_platform() {
 
 apt_packages=(python3-venv python3-picamera2 python3-libcamera tesseract-ocr tesseract-ocr-eng
               tesseract-ocr-srp tesseract-ocr-srp-latn libtesseract5 fonts-liberation
-              fonts-dejavu-core rsync curl)
+              fonts-dejavu-core fonts-freefont-ttf fonts-urw-base35 rsync curl)
 
 install_packages() {
     local missing=() pkg browser=chromium-browser

@@ -26,13 +26,19 @@ fi
 packages=()
 "$python" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 # Plate OCR reads Debian's Tesseract language data; the prop plates and the shape reader
-# draw their characters with Liberation and DejaVu.
-for pkg in tesseract-ocr-eng tesseract-ocr-srp-latn fonts-liberation fonts-dejavu-core; do
+# draw their characters with Liberation and DejaVu, and the shape reader also learns from
+# FreeSans and Nimbus Sans Narrow.
+for pkg in tesseract-ocr-eng tesseract-ocr-srp-latn fonts-liberation fonts-dejavu-core \
+           fonts-freefont-ttf fonts-urw-base35; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
 done
 if ((with_tests)); then
     command -v chromium >/dev/null || packages+=(chromium)
     command -v shellcheck >/dev/null || packages+=(shellcheck)
+    # Typefaces the plate readers never learn from, for the simulator's "unseen typeface".
+    for pkg in fonts-roboto-unhinted fonts-open-sans; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
+    done
 fi
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null && as_root true; then
