@@ -34,7 +34,7 @@ MIN_SHAPE_CROSS_VOTE = 0.5
 #: A letter with a caron, an acute or a bar (Č Ć Š Ž Đ) is kept only when the shape reader,
 #: which alone can see the mark, names it with this share: the English OCR model reads them
 #: without their mark, so nothing else confirms one.
-MIN_MARK_SHARE = 0.75
+MIN_MARK_SHARE = 0.85
 #: A character only one reader names (the other saw nothing there) needs this much of it.
 MIN_SOLE_VOTE = 0.8
 _MARKED = "ČĆŠŽĐ"
@@ -81,7 +81,10 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
             return True
         if shapes and s_conf >= MIN_SHAPE_CROSS_VOTE and s_char.isdigit() != kept.isdigit():
             meant = cross_kind(s_char)
-            if meant is not None and meant != kept:
+            # One with no look-alike (3 where a letter is kept) is a sure vote against the
+            # kept character when the shape reader is sure of it.
+            if (meant is not None and meant != kept) or (meant is None
+                                                          and s_conf >= MIN_SOLE_VOTE):
                 return True
         if shapes and kept in _MARKED and (s_char != kept or s_conf < MIN_MARK_SHARE):
             return True
