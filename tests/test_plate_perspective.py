@@ -95,6 +95,15 @@ def test_hard_conditions_read_mostly_and_never_as_another_plate(condition, least
     assert scores.exact * 12 >= least
 
 
+@pytest.mark.parametrize("margin_px", [0, 10])
+def test_a_plate_filling_the_whole_picture_is_read(margin_px):
+    # A tight crop, or a prop held right in front of the camera: the characters are most of
+    # the picture's height, which the detector once ruled out.
+    plate = cv2.copyMakeBorder(plate_bgr("NS 279-CĐ", width_px=400), *(margin_px,) * 4,
+                               cv2.BORDER_CONSTANT, value=(128, 128, 128))
+    assert [(r.text, r.valid) for r in read_plates(plate)] == [("NS279CĐ", True)]
+
+
 def test_held_out_typefaces_are_never_learnt_from():
     learnt = {prop_font_file(), *SIMILAR_FONT_FILES}
     assert not learnt & set(HELD_OUT_FONT_FILES)

@@ -276,7 +276,7 @@ def _character_rows(grey: np.ndarray, min_width_px: int) -> list[np.ndarray]:
     quads = _outlines(labels, stats, min_width_px, grey.shape[0])
     x, y, w, h, area = (stats[1:count, i].astype(np.float32) for i in range(5))
     min_h = max(8.0, min_width_px / PLATE_ASPECT * 0.5)
-    keep = np.flatnonzero((h >= min_h) & (h <= grey.shape[0] / 3) & (w >= 2) & (w <= 1.2 * h)
+    keep = np.flatnonzero((h >= min_h) & (h <= 0.8 * grey.shape[0]) & (w >= 2) & (w <= 1.2 * h)
                           & (area >= 0.15 * w * h))
     blobs = np.stack([x[keep], y[keep], w[keep], h[keep]], axis=1)
     for row in _rows(blobs):
