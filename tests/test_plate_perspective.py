@@ -2,6 +2,8 @@
 close up, in shadow, in typefaces no reader learnt from, with Đ Č Ć Š Ž; and things that are
 not plates (a T-shirt slogan, a poster, a book cover, a barcode, a plate upside down)."""
 
+import time
+
 import cv2
 import numpy as np
 import pytest
@@ -227,6 +229,23 @@ def _barcode(draw):
 def test_text_that_is_not_a_plate_gives_no_plate(draw_on):
     image = _picture(draw_on)
     assert not [r for r in read_plates(image) if r.valid or r.country == "foreign"]
+
+
+def test_text_that_is_not_a_plate_does_not_stall_the_live_loop():
+    # Measured against frames with a plate, interleaved in one run: a poster, a book cover
+    # or a plate upside down may cost a few plate frames, not a pile of OCR retries.
+    upside = cv2.resize(load_bgr("obama.jpg"), (640, 480))
+    upside[300:365, 200:500] = cv2.rotate(plate_bgr("BG 123-AB", width_px=300), cv2.ROTATE_180)
+    hard = [_picture(_poster), _picture(_book), upside]
+    plates = [f.image for f in condition_set(3, seed=4, conditions=("level",))]
+    read_plates(plates[0])  # readers loaded before timing
+    hard_s, plate_s = [], []
+    for _ in range(3):
+        for image, into in [*((h, hard_s) for h in hard), *((p, plate_s) for p in plates)]:
+            started = time.perf_counter()
+            read_plates(image)
+            into.append(time.perf_counter() - started)
+    assert np.median(hard_s) < 6 * np.median(plate_s)
 
 
 def test_a_plate_upside_down_gives_no_plate():

@@ -20,7 +20,7 @@ import numpy as np
 from recognition.errors import ModelUnavailable
 from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
-from recognition.plates.format import UNREADABLE, Choices, PlateText, read_choices
+from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, read_choices
 from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
@@ -170,7 +170,12 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             # happened, and retries double the time a foreign plate takes.
             sure_foreign = found.country == "foreign" and (
                 found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
-            if (found.valid and whole) or sure_foreign:
+            # Tesseract finding under half of the characters is no text it knows (a plate
+            # upside down, a pattern), and five groups or more are a line of words (a poster,
+            # a book cover), not a plate: other thresholds would only cost the live loop time.
+            illegible = (len(clean(found_raw)) < len(line.boxes) / 2
+                         or len(line.groups) > 4)
+            if (found.valid and whole) or sure_foreign or illegible:
                 break
         elif found.valid and _sure_retry(found, positions):
             if not gapped:
