@@ -156,8 +156,10 @@ STEPS: tuple[LessonStep, ...] = (
           "Pročitajte potvrdu naglas: obrisani posetioci, otisci lica, viđenja i položaji."),
          ("Ask: who decides how long a city system keeps this, and who checks?",
           "Pitajte: ko odlučuje koliko dugo gradski sistem ovo čuva, i ko to proverava?")),
-        ("Press “Wipe now” and let the group watch the screen empty.",
-         "Pritisnite „Obriši odmah” i neka grupa gleda kako se ekran prazni."),
+        ("Press “End session (wipes)” (or the button, briefly) and let the group watch the "
+         "screen empty.",
+         "Pritisnite „Završi sesiju (briše)” (ili kratko dugme) i neka grupa gleda kako se "
+         "ekran prazni."),
     ),
 )
 

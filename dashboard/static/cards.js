@@ -11,6 +11,22 @@ const MAX_CARDS = 4;
 const COLOURS = ["black", "white", "grey", "red", "orange", "yellow", "green", "teal", "blue",
   "purple", "pink", "brown"];
 
+/** Whether `box` shows all its content (nothing cut off by its own height). */
+export function fits(box) {
+  return box.scrollHeight <= box.clientHeight + 1;
+}
+
+/** A fictional registry record as one sentence in the screen's language, or null. */
+export function registrySentence(r) {
+  if (!r || typeof r !== "object" || !r.owner) return null;
+  const key = `k.vcolour.${String(r.colour ?? "").replace(/ /g, "_")}`;
+  const colour = t(key) === key ? String(r.colour ?? "") : t(key);
+  return t("k.cars.record", {
+    colour, make: r.make ?? "", model: r.model ?? "", year: r.year ?? "", place: r.place ?? "–",
+    owner: r.owner,
+  });
+}
+
 /** What the plates entries of /api/state say, whatever names the plate reader gives them. */
 export function plateInfo(p) {
   const words = (v) => {
@@ -23,9 +39,16 @@ export function plateInfo(p) {
   return {
     plate: p.display ?? p.text ?? "?",
     place: words(p.place ?? p.district_name ?? p.district) ?? "–",
-    entry: [words(p.vehicle), words(p.registry)].filter(Boolean).join(" · ") || null,
+    // A sentence, never raw fields: no internal ids, colours and the notice translated.
+    entry: registrySentence(p.registry),
     visitors: linked.map((x) => (typeof x === "object" && x !== null ? x.id ?? x.visitor_id : x)),
   };
+}
+
+/** The first `limit` of `texts` joined with `sep`, and "…and N more" for the rest. */
+function some(texts, limit, sep, moreKey) {
+  const shown = texts.slice(0, limit).join(sep);
+  return texts.length > limit ? `${shown} ${t(moreKey, { count: texts.length - limit })}` : shown;
 }
 
 function item(name, titleKey, explainKey, wide = false) {
@@ -130,7 +153,8 @@ class Card {
     items.returning.value.textContent = t(v.returning ? "k.returning.yes" : "k.returning.no");
     drawPath(this.path, v.trajectory, ctx.aspect, t("k.path.alt", { id, points: v.trajectory.length }));
     const together = v.companions.map((c) => t("k.companions.item", { id: c.id, seconds: number(c.seconds) }));
-    items.companions.value.textContent = together.length ? together.join(" · ") : t("k.companions.none");
+    items.companions.value.textContent = together.length
+      ? some(together, 3, " · ", "k.companions.more") : t("k.companions.none");
     drawCompanions(this.graph, id, v.companions,
       t("k.companions.alt", { id, list: together.join(", ") || t("k.companions.none") }));
     this.graph.toggleAttribute("hidden", !v.companions.length);
@@ -146,7 +170,7 @@ class Card {
     this.colourText.textContent = colour ? t("k.clothing.value", { colour: t(`k.colour.${colour}`) }) : "";
     const cars = ctx.plates.filter((p) => p.visitors.includes(id));
     items.cars.node.hidden = !cars.length;
-    items.cars.value.textContent = cars.map((p) => t("k.cars.plate", p)).join(" · ");
+    items.cars.value.textContent = some(cars.map((p) => t("k.cars.short", p)), 3, ", ", "k.cars.more");
   }
 
   updateCues(v) {
@@ -201,5 +225,32 @@ export class Cards {
         this.list.insertBefore(card.node, this.list.children[index] || null);
       }
     });
+    this.fit(focus);
+  }
+
+  /**
+   * Keep every card inside the column at a readable size: when the detailed card is too
+   * tall, its items drop their explanations one by one (last first; the idle screen and
+   * the lesson show them all), then its drawings, then chips of other visitors go.
+   */
+  fit(focus) {
+    const column = this.list.parentElement;
+    const card = this.cards.get(focus);
+    for (const c of this.cards.values()) {
+      c.node.classList.remove("tight");
+      Object.values(c.items).forEach((part) => part.node.classList.remove("brief"));
+    }
+    if (!column || fits(column)) return;
+    if (card) {
+      const parts = Object.values(card.items).filter((part) => !part.node.hidden).reverse();
+      for (const part of parts) {
+        if (document.body.dataset.focus && part.node.matches(`[data-item="${document.body.dataset.focus}"]`)) continue;
+        part.node.classList.add("brief");
+        if (fits(column)) return;
+      }
+      card.node.classList.add("tight");
+    }
+    const chips = [...this.list.querySelectorAll("li.card.compact")];
+    while (!fits(column) && chips.length) chips.pop().remove();
   }
 }
