@@ -64,6 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nothing is kept: everything is deleted when you leave, and you get a receipt.",
         "Ništa se ne zadržava: sve se briše kada odete, a dobijate i potvrdu o brisanju.",
     ),
+    "k.idle_list": ("What it will show you about yourself", "Šta će vam pokazati o vama"),
     "k.idle_workshop": ("Waiting for the facilitator to start a session.",
                         "Čeka se da voditelj započne sesiju."),
     # Receipt.
@@ -256,14 +257,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "k.scale.sources": ("Sources", "Izvori"),
     "k.source.planned": ("dnevnik.si, 2021", "dnevnik.si, 2021"),
-    "k.source.announced": (
-        "police director V. Rebić (Beta via krstarica.com, 2019); Večernje novosti, 2020",
-        "direktor policije V. Rebić (Beta preko krstarica.com, 2019); Večernje novosti, 2020",
-    ),
-    "k.source.verified": ("SHARE Foundation / EDRi, 2020 — hiljade.kamera.rs",
-                          "SHARE Fondacija / EDRi, 2020 — hiljade.kamera.rs"),
-    "k.source.police_list": ("MUP list of locations, reported by pink.rs",
-                             "spisak lokacija MUP-a, prema pink.rs"),
+    "k.source.announced": ("V. Rebić, police director, 2019; Večernje novosti, 2020",
+                           "V. Rebić, direktor policije, 2019; Večernje novosti, 2020"),
+    "k.source.verified": ("SHARE Foundation / EDRi, 2020", "SHARE Fondacija / EDRi, 2020"),
+    "k.source.police_list": ("MUP list, via pink.rs", "spisak MUP-a, prema pink.rs"),
     "k.source.schools": ("Večernje novosti (novosti.rs), December 2025",
                          "Večernje novosti (novosti.rs), decembar 2025"),
     # Lesson banner.

@@ -238,7 +238,7 @@ export class Cards {
     const card = this.cards.get(focus);
     for (const c of this.cards.values()) {
       c.node.classList.remove("tight");
-      Object.values(c.items).forEach((part) => part.node.classList.remove("brief"));
+      Object.values(c.items).forEach((part) => part.node.classList.remove("brief", "dropped"));
     }
     if (!column || fits(column)) return;
     if (card) {
@@ -249,6 +249,12 @@ export class Cards {
         if (fits(column)) return;
       }
       card.node.classList.add("tight");
+      // Still too tall: the items least about *you* go first, the lesson's focus last.
+      for (const name of ["path", "clothing", "cues", "cars", "seen", "faceprint", "companions"]) {
+        if (fits(column)) return;
+        if (document.body.dataset.focus === name) continue;
+        card.items[name].node.classList.add("dropped");
+      }
     }
     const chips = [...this.list.querySelectorAll("li.card.compact")];
     while (!fits(column) && chips.length) chips.pop().remove();

@@ -75,9 +75,12 @@ function renderCars(state) {
   const list = $("plates");
   list.replaceChildren(...plates.map((p) => {
     const li = el("li");
-    li.append(el("span", "plate", p.plate), el("p", "value", t("k.cars.place", p)));
+    const head = el("p", "value");
+    const facts = [t("k.cars.place", p)];
+    if (p.visitors.length) facts.push(t("k.cars.linked", { ids: p.visitors.join(", ") }));
+    head.append(el("span", "plate", p.plate), ` ${facts.join(" · ")}`);
+    li.append(head);
     if (p.entry) li.append(el("p", "value", t("k.cars.registry", { entry: p.entry })));
-    if (p.visitors.length) li.append(el("p", "value", t("k.cars.linked", { ids: p.visitors.join(", ") })));
     return li;
   }));
   // As many cars as the panel holds at a readable size, newest last; the rest are counted.
@@ -123,8 +126,8 @@ function render(state) {
   latest = state;
   followDisplay(state.display);
   renderSession(state);
+  renderCars(state); // first: the cards fit into what the cars leave of the column
   cards.render(state, aspect());
-  renderCars(state);
   renderScale(state);
   renderHealth(state);
 }
