@@ -209,7 +209,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{owner}.",
     ),
     "k.cars.more": ("…and {count} more", "…i još {count}"),
-    "k.cars.short": ("{plate} ({place})", "{plate} ({place})"),
+    "k.cars.short": ("{plate} (district: {place})", "{plate} (okrug: {place})"),
     # The fictional registry's colours; Serbian in the genitive, for "{colour} boje".
     "k.vcolour.white": ("white", "bele"),
     "k.vcolour.black": ("black", "crne"),
