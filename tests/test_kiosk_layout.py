@@ -8,6 +8,7 @@ and handed to the page as its server-sent events would be.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,7 +47,7 @@ def _visitor(number: int, *, companions=(), cars=()) -> Profile:
         visitor_id=f"V{number}", first_seen_s=1.0, last_seen_s=40.0, sightings=2,
         seconds_in_view=35.0, in_view=True, box=Box(100, 100, 180, 180), returning=True,
         trajectory=tuple((t / 2, 0.2 + t / 200, 0.4) for t in range(60)),
-        companions=companions, cues=Cues(True, False, True, 0.0, 0.0, 0.0) if False else None,
+        companions=companions, cues=Cues(True, False, True, 0.05, 0.3, 0.5),
         attention=0.5, clothing="blue", distance=0.31, cars=cars)
 
 
@@ -146,6 +147,8 @@ def test_crowded_screen_is_readable_and_nothing_overflows(served, context, langu
     assert small_texts(page) == []
     problems = overflowing(page)
     assert problems == [], "; ".join(problems)
+    # Lesson step 7 counts what this session learned since it started (312 s), not uptime.
+    assert re.search(r"\b6 min\b", page.locator("#scale-learned").inner_text())
     more = page.locator("#plates .more")
     assert more.count() == 1 and more.inner_text()  # the cars that do not fit are counted
 
