@@ -21,7 +21,7 @@ from recognition.plates.cars import is_car
 from recognition.plates.registry import _COLOURS
 from recognition.types import Box, FaceObservation, Frame, FrameResult
 from tests.helpers import (FACES, PIN, REPO, FakeClock, csrf_from, encoding, fed_engine,
-                           load_bgr)
+                           frame_of, load_bgr)
 
 DOCS = REPO / "docs"
 
@@ -91,6 +91,24 @@ def test_a_track_broken_while_in_view_is_not_a_return():
     dossier.record(FrameResult(9, 5.6, (640, 480), faces=(_face(3, obama),)))
     (visitor,) = dossier.profiles()
     assert visitor.sightings == 2 and visitor.returning
+
+
+def test_a_quick_step_sideways_in_view_is_not_a_return():
+    # Why it happened: a face that jumps further than its box between two detections gets a
+    # new track (overlap < 0.3), which used to count as a new sighting: "you came back".
+    photo = frame_of("obama.jpg", width=480).image
+    pipeline, dossier = Pipeline(), Dossier()
+    tracks = set()
+    for seq in range(20):
+        canvas = np.full((photo.shape[0], 800, 3), 90, np.uint8)
+        x = 0 if seq < 10 else 200  # two seconds standing, then a step to the side
+        canvas[:, x:x + photo.shape[1]] = photo
+        result = pipeline.process(Frame(canvas, seq / 10, seq))
+        dossier.record(result)
+        tracks |= {face.track_id for face in result.faces}
+    assert len(tracks) == 2  # the track did break ...
+    (visitor,) = dossier.profiles()
+    assert visitor.sightings == 1 and not visitor.returning  # ... but nobody came back
 
 
 # 1. Matches follow the list and the tolerance (engine API; the browser test shows the screen).
