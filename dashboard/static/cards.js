@@ -8,6 +8,7 @@ const THUMB_EVERY_MS = 3000;
 const FACEPRINT_EVERY_MS = 5000;
 const FOCUS_EVERY_MS = 8000; // with several people in view, the detailed card takes turns
 const MAX_CARDS = 4;
+const KEEP_EXPLAINED = 3; // explanations a crowded card keeps before it gives up drawings
 const COLOURS = ["black", "white", "grey", "red", "orange", "yellow", "green", "teal", "blue",
   "purple", "pink", "brown"];
 
@@ -230,8 +231,10 @@ export class Cards {
 
   /**
    * Keep every card inside the column at a readable size: when the detailed card is too
-   * tall, its items drop their explanations one by one (last first; the idle screen and
-   * the lesson show them all), then its drawings, then chips of other visitors go.
+   * tall, its items drop their explanations one by one (which ones go first changes every
+   * few seconds, so each is shown in turn; the idle screen lists them and the lesson's
+   * focus keeps its own), then its drawings go and explanations come back as far as they
+   * fit, then the items least about the visitor, then chips of other visitors.
    */
   fit(focus) {
     const column = this.list.parentElement;
@@ -242,13 +245,28 @@ export class Cards {
     }
     if (!column || fits(column)) return;
     if (card) {
-      const parts = Object.values(card.items).filter((part) => !part.node.hidden).reverse();
-      for (const part of parts) {
-        if (document.body.dataset.focus && part.node.matches(`[data-item="${document.body.dataset.focus}"]`)) continue;
+      // The explanations take turns: each period another item's is kept longest.
+      const visible = Object.values(card.items).filter((part) => !part.node.hidden);
+      const turn = Math.floor(Date.now() / FOCUS_EVERY_MS) % Math.max(visible.length, 1);
+      const parts = [...visible.slice(turn), ...visible.slice(0, turn)].reverse();
+      // First keep a few explanations and give up the drawings, then the rest if needed.
+      const focused = (part) => part.node.dataset.item === document.body.dataset.focus;
+      parts.forEach((part, index) => {
+        if (fits(column) || index >= parts.length - KEEP_EXPLAINED || focused(part)) return;
         part.node.classList.add("brief");
-        if (fits(column)) return;
-      }
+      });
+      if (fits(column)) return;
       card.node.classList.add("tight");
+      for (const part of parts) {
+        if (fits(column)) break;
+        if (!focused(part)) part.node.classList.add("brief");
+      }
+      // Without drawings there may be room again: give explanations back while they fit.
+      for (const part of [...parts].reverse()) {
+        if (!part.node.classList.contains("brief")) continue;
+        part.node.classList.remove("brief");
+        if (!fits(column)) part.node.classList.add("brief");
+      }
       // Still too tall: the items least about *you* go first, the lesson's focus last.
       for (const name of ["path", "clothing", "cues", "cars", "seen", "faceprint", "companions"]) {
         if (fits(column)) return;
