@@ -268,11 +268,19 @@ export class Cards {
         if (!fits(column)) part.node.classList.add("brief");
       }
       // Still too tall: the items least about *you* go first, the lesson's focus last.
+      const dropped = [];
       for (const name of ["path", "clothing", "cues", "cars", "seen", "faceprint", "companions"]) {
-        if (fits(column)) return;
+        if (fits(column)) break;
         if (document.body.dataset.focus === name) continue;
         card.items[name].node.classList.add("dropped");
+        dropped.push(card.items[name].node);
       }
+      // Items go by rows of the grid: take back those that fit in the row that emptied.
+      for (const node of dropped.slice(0, -1).reverse()) {
+        node.classList.remove("dropped");
+        if (!fits(column)) node.classList.add("dropped");
+      }
+      if (fits(column)) return;
     }
     const chips = [...this.list.querySelectorAll("li.card.compact")];
     while (!fits(column) && chips.length) chips.pop().remove();
