@@ -1,9 +1,10 @@
 """Lesson mode: a guided sequence of screens for educators, with talking points.
 
-detect → faceprint → re-identify → companions → car → watchlist → scale → wipe. The
-facilitator advances it; the visitor screen shows the step's caption and highlights the part
-of the screen (``focus``) the step is about. Figures come from
-``shared/data/facts/belgrade_cameras.md``, with their sources.
+Detection → The faceprint → Re-identification → Companions → The car → The watchlist → The
+scale → The wipe. The facilitator advances it; the visitor screen shows the step's caption
+and highlights the part of the screen (``focus``) the step is about. Step titles and the
+buttons the captions name are the ones ``docs/lesson-plan.md`` uses (a test checks it).
+Figures come from the fact sheet shipped as ``docs/belgrade-facts.md``, with their sources.
 """
 
 from __future__ import annotations
