@@ -149,6 +149,9 @@ def test_crowded_screen_is_readable_and_nothing_overflows(served, context, langu
     assert problems == [], "; ".join(problems)
     # Lesson step 7 counts what this session learned since it started (312 s), not uptime.
     assert re.search(r"\b6 min\b", page.locator("#scale-learned").inner_text())
+    # The car in view comes first, then the most recently seen (C10 was seen last).
+    shown = page.locator("#plates li:not(.more) .plate").all_inner_texts()
+    assert shown[0] == "BG 123-AB" and (len(shown) == 1 or shown[1] == "ZR 111-CC"), shown
     more = page.locator("#plates .more")
     assert more.count() == 1 and more.inner_text()  # the cars that do not fit are counted
 

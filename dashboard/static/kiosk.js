@@ -70,7 +70,9 @@ function renderSession(state) {
 }
 
 function renderCars(state) {
-  const plates = (state.plates || []).map(plateInfo);
+  // The car in front of the camera first, then the most recently seen: those are shown.
+  const recent = (p) => (p.in_view ? 1e9 : 0) + (p.last_seen_s ?? 0);
+  const plates = [...(state.plates || [])].sort((a, b) => recent(b) - recent(a)).map(plateInfo);
   $("cars-none").hidden = plates.length > 0;
   const list = $("plates");
   list.replaceChildren(...plates.map((p) => {
@@ -83,7 +85,7 @@ function renderCars(state) {
     if (p.entry) li.append(el("p", "value", t("k.cars.registry", { entry: p.entry })));
     return li;
   }));
-  // As many cars as the panel holds at a readable size, newest last; the rest are counted.
+  // As many cars as the panel holds at a readable size; the older rest are counted.
   const panel = $("cars");
   let hidden = 0;
   while (!fits(panel) && list.children.length > 1) { list.lastElementChild.remove(); hidden += 1; }
