@@ -171,10 +171,10 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             sure_foreign = found.country == "foreign" and (
                 found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
             # Tesseract finding under half of the characters is no text it knows (a plate
-            # upside down, a pattern), and five groups or more are a line of words (a poster,
+            # upside down, a pattern), and six groups or more are a line of words (a poster,
             # a book cover), not a plate: other thresholds would only cost the live loop time.
             illegible = (len(clean(found_raw)) < len(line.boxes) / 2
-                         or len(line.groups) > 4)
+                         or len(line.groups) > 5)
             if (found.valid and whole) or sure_foreign or illegible:
                 break
         elif found.valid and _sure_retry(found, positions):
