@@ -78,7 +78,7 @@ def create_app(
         ConfigError: ``pin_hash`` is not a hash made by ``oko set-pin``, or ``language``
             is not ``en``/``sr``.
     """
-    from dashboard import errors
+    from dashboard import errors, exposure
     from dashboard.auth import Access, csrf_token
     from dashboard.display import Display, language as page_language
     from dashboard.facilitator import facilitator
@@ -115,6 +115,7 @@ def create_app(
     app.register_blueprint(visitors)
     app.register_blueprint(facilitator)
     errors.register(app)
+    exposure.register(app)
 
     def t(key: str, **values: object) -> str:
         return translate(key, page_language(), **values)

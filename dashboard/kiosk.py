@@ -14,6 +14,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
                    request)
 
 from dashboard.display import Display, display
+from dashboard.exposure import may_see_visitors
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
@@ -80,10 +81,16 @@ def events() -> Response:
 
 @kiosk.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """200 while the engine runs, 503 otherwise (for systemd and the doctor)."""
+    """200 while the engine runs, 503 otherwise (for systemd and the doctor).
+
+    Anyone may ask, so it says nothing but whether Oko is alive; why it stopped is told only
+    to those who may see the rest (see :mod:`dashboard.exposure`).
+    """
     engine = current_engine()
     if engine.running:
         return jsonify(status="ok"), 200
+    if not may_see_visitors():
+        return jsonify(status="stopped"), 503
     return jsonify(status="stopped", error=engine.snapshot().health.error), 503
 
 

@@ -186,3 +186,18 @@ def csrf_from(page: str) -> str:
     match = re.search(r'name="csrf[-_]token" (?:content|value)="([^"]+)"', page)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+#: An address of a device elsewhere on the exhibit's network (TEST-NET-1, RFC 5737).
+REMOTE_ADDR = "192.0.2.7"
+
+
+def log_in(client, clock: FakeClock | None = None, pin: str = PIN) -> str:
+    """Log ``client`` in as the facilitator; return the CSRF token of its session."""
+    token = csrf_from(client.get("/facilitator").get_data(as_text=True))
+    if clock is not None:
+        clock.advance(2.0)  # past the one-attempt-a-second limit
+    response = client.post("/facilitator/login", data={"pin": pin, "csrf_token": token},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return csrf_from(client.get("/facilitator").get_data(as_text=True))
