@@ -19,6 +19,7 @@ import numpy as np
 
 from device.camera import FrameSource
 from device.controls import EngineEvents
+from device.faultlog import FaultLog
 from recognition.errors import CameraUnavailable, ConfigError
 from device.frameguard import FrameGuard
 from recognition.session import Session
@@ -85,6 +86,10 @@ class Engine:
         self._error: str | None = None
         self._started_s = clock()
         self._guard = FrameGuard()
+        # A persistent fault repeats at the frame rate: one line, then a count a minute (one
+        # log per thread, so neither needs a lock).
+        self._camera_faults = FaultLog(log, clock)
+        self._analysis_faults = FaultLog(log, clock)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
@@ -133,6 +138,8 @@ class Engine:
         for thread in self._threads:
             thread.join(timeout_s)
         self.source.close()
+        self._camera_faults.flush()
+        self._analysis_faults.flush()
         receipt = self.wipe(reason="stop")  # also puts the recording light out
         with self._lock:
             self.session.dossier.watchlist.clear()  # consented entries last one run only
@@ -337,11 +344,12 @@ class Engine:
             try:
                 frame = self._guard.check(self.source.read(), self._clock())
             except CameraUnavailable as exc:
-                log.warning("camera fault: %s; reconnecting", exc)
+                self._camera_faults.warning("camera fault: %s; reconnecting", exc)
                 self._reconnect()
                 continue
             except Exception as exc:  # noqa: BLE001 - a decoder bug must not kill the exhibit
-                log.warning("camera fault (%s); reconnecting", type(exc).__name__)
+                self._camera_faults.warning("camera fault (%s); reconnecting",
+                                            type(exc).__name__)
                 log.debug("capture failed", exc_info=True)
                 self._reconnect()
                 continue
@@ -424,7 +432,8 @@ class Engine:
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
             self._analysis_errors += 1
-            log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
+            self._analysis_faults.warning("analysis of a frame failed (%s); skipping it",
+                                          type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
         if receipt is not None:
