@@ -15,6 +15,7 @@ from recognition.errors import ModelUnavailable
 from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.plates.votes import PlateTracker
 from recognition.plates.detect import detect_plates, forget
+from recognition.plates.ocr import clear_engines
 from recognition.plates.read import load_readers, read_candidate
 from recognition.faces.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
@@ -207,6 +208,7 @@ class Pipeline:
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
         self.plates.wipe()
+        clear_engines()  # Tesseract keeps the last plate's picture and text otherwise
 
     def _read_plates(self, small: np.ndarray, to_display: float, size: tuple[int, int],
                      now_s: float) -> tuple[tuple[PlateObservation, ...], tuple]:
