@@ -25,8 +25,8 @@ class EngineLike(Protocol):
     def snapshot(self) -> Snapshot:
         """The current snapshot."""
 
-    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
-        """The next annotated JPEG after ``after_seq``, or ``None``."""
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
+        """The next annotated JPEG after ``after_seq`` (a copy to zero once sent), or ``None``."""
 
     def wipe(self, *, reason: str = "command") -> WipeReceipt:
         """Wipe the session now; return the receipt."""
@@ -55,8 +55,9 @@ class EngineLike(Protocol):
     def remove_from_watchlist(self, label: str) -> int:
         """Remove ``label`` from the watchlist; return how many samples went."""
 
-    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
-        """The visitor's face thumbnail as JPEG, or ``None`` (also for a stale token)."""
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytearray | None:
+        """The visitor's face thumbnail as JPEG (a copy to zero once sent), or ``None`` (also
+        for a stale token)."""
 
     def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
         """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""

@@ -15,6 +15,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
 
 from dashboard.display import Display, display
 from dashboard.exposure import may_see_visitors
+from dashboard.visitors import zero
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
@@ -99,7 +100,7 @@ def stream() -> Response:
     """The annotated camera picture as an endless multipart JPEG stream."""
     engine = current_engine()
 
-    def frames() -> Iterator[bytes]:
+    def frames() -> Iterator[bytearray]:
         seq = -1
         misses = 0
         while misses < _MAX_MISSES:  # ~30 s without a frame: the engine is gone; end it
@@ -111,10 +112,17 @@ def stream() -> Response:
                 continue
             misses = 0
             seq, data = item
-            yield (
+            part = bytearray(
                 f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-                f"Content-Length: {len(data)}\r\n\r\n"
-            ).encode() + data + b"\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n".encode())
+            part += data
+            part += b"\r\n"
+            try:
+                yield part
+            finally:
+                # This viewer's copies of the picture: zeroed once sent, or when it leaves.
+                zero(data)
+                zero(part)
 
     return _in_slot(Response(
         frames(), mimetype=f"multipart/x-mixed-replace; boundary={_BOUNDARY}",

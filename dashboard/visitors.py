@@ -41,6 +41,11 @@ def _checked(visitor_id: str, *, picture: bool = True) -> None:
         abort(404, description=missing)
 
 
+def zero(buffer: bytearray) -> None:
+    """Overwrite a copy of a picture with zeros (once it is sent, or never will be)."""
+    buffer[:] = bytes(len(buffer))
+
+
 def _not_found(visitor_id: str) -> None:
     abort(404, description=translate("f.err.visitor_not_found", language(), id=visitor_id))
 
@@ -62,7 +67,9 @@ def thumbnail(visitor_id: str) -> Response:
     data = current_engine().thumbnail_jpeg(visitor_id, request.args.get("session", ""))
     if data is None:
         _not_found(visitor_id)
-    return Response(data, mimetype="image/jpeg")
+    response = Response(data, mimetype="image/jpeg")
+    response.call_on_close(lambda: zero(data))  # our copy of the face, once sent
+    return response
 
 
 @visitors.get("/<visitor_id>/faceprint.svg")

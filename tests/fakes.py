@@ -135,6 +135,9 @@ class ScriptedSource:
 
         time.sleep(1 / 30)
         image, lores = self.make(self._seq)
+        # A camera hands over a new picture every time (the engine zeroes each when done).
+        image = image.copy() if isinstance(image, np.ndarray) else image
+        lores = lores.copy() if isinstance(lores, np.ndarray) else lores
         now_s = self._clock() if self._clock is not None else time.monotonic()
         frame = Frame(image=image, captured_s=now_s, seq=self._seq, lores=lores)
         self._seq += 1
