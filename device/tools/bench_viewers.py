@@ -1,0 +1,79 @@
+"""``oko bench``: what 25 dashboard viewers cost the analysis.
+
+Each viewer is a thread doing what a kiosk's two streams do to the engine: the MJPEG stream
+waits for every new picture (``wait_jpeg``) and zeroes its copy; the event stream takes a
+``snapshot()`` once a second. Their cost reaches the analysis two ways: CPU (the picture is
+encoded once per frame while watched) and the engine lock (each snapshot holds it). To see
+it, the analysis must be the bottleneck, as on a Raspberry Pi: the camera here is the clip at
+its own frame rate, and faces are detected with ``upsample = 1`` (about four times the cost),
+which on one core of a PC analyses fewer frames than the clip delivers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+
+from device.assembly import build_engine
+from device.camera import OpenCVSource
+from device.config import Config, SessionConfig
+from recognition.pipeline import RecognitionSettings
+
+#: Viewers of the measurement: 25 kiosks or phones, as the README promises to serve.
+VIEWERS = 25
+#: The largest drop in analysed frames per second the README promises for them.
+TARGET_DROP_PCT = 10.0
+
+
+def analysis_fps(path: Path, settings: RecognitionSettings, seconds: float,
+                 viewers: int) -> float:
+    """Frames analysed per second by the live engine on ``path`` while ``viewers`` watch."""
+    source = OpenCVSource(path)
+    source.open()
+    config = Config(recognition=settings, session=SessionConfig(idle_wipe_s=600.0))
+    engine = build_engine(config, source)
+    stop = threading.Event()
+
+    def watch() -> None:
+        seq, next_event = -1, 0.0
+        while not stop.is_set():
+            item = engine.wait_jpeg(seq, timeout_s=0.5)
+            if item is not None:
+                seq, data = item
+                data[:] = bytes(len(data))  # as the stream route does once a part is sent
+            if time.monotonic() >= next_event:
+                engine.snapshot()
+                next_event = time.monotonic() + 1.0
+
+    threads = [threading.Thread(target=watch, daemon=True) for _ in range(viewers)]
+    with engine:
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 60.0  # models and plate readers load first
+        while engine.snapshot().health.frames_analysed < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # viewers connected and waiting
+        before, started = engine.snapshot().health.frames_analysed, time.monotonic()
+        time.sleep(seconds)
+        rate = (engine.snapshot().health.frames_analysed - before) / (time.monotonic() - started)
+        stop.set()
+    for thread in threads:
+        thread.join(5)
+    return rate
+
+
+def viewers_drop(path: Path, settings: RecognitionSettings, seconds: float, *,
+                 viewers: int = VIEWERS, rounds: int = 2) -> dict:
+    """Analysis fps with 0 and with ``viewers`` viewers, alternated ``rounds`` times (so a
+    noisy moment of the machine does not land on one side only), and the drop in percent."""
+    busy = dataclasses.replace(settings, upsample=max(settings.upsample, 1))
+    alone, watched = [], []
+    for _ in range(rounds):
+        alone.append(analysis_fps(path, busy, seconds, 0))
+        watched.append(analysis_fps(path, busy, seconds, viewers))
+    fps_alone, fps_watched = sum(alone) / rounds, sum(watched) / rounds
+    drop = max(0.0, (fps_alone - fps_watched) / fps_alone * 100) if fps_alone else 0.0
+    return {"viewers": viewers, "fps_alone": fps_alone, "fps_watched": fps_watched,
+            "drop_pct": drop, "target_pct": TARGET_DROP_PCT, "upsample": busy.upsample}
