@@ -201,3 +201,33 @@ def log_in(client, clock: FakeClock | None = None, pin: str = PIN) -> str:
                            headers={"X-Requested-With": "fetch"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return csrf_from(client.get("/facilitator").get_data(as_text=True))
+
+
+class PlateHeldUp:
+    """The demo clip with a prop licence plate held up in its bottom-right corner: a session
+    with faces and a car, so plate detection and Tesseract run as they do live."""
+
+    def __init__(self, text: str = "BG123AB", width_px: int = 240):
+        from device.tools.props import plate_bgr
+
+        self._inner = DemoSource()
+        self.name = "demo with a plate"
+        self.text = text
+        self._plate = plate_bgr(text, width_px=width_px)
+
+    def open(self) -> None:
+        self._inner.open()
+
+    def read(self) -> Frame:
+        frame = self._inner.read()
+        h, w = self._plate.shape[:2]
+        height, width = frame.image.shape[:2]
+        frame.image[height - h - 10:height - 10, width - w - 10:width - 10] = self._plate
+        return frame
+
+    def close(self) -> None:
+        self._inner.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._inner.is_open
