@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Flask, Response, abort, render_template, request
+from typing import Callable
 
-from dashboard.auth import access, login_state
+from flask import Flask, Response, abort, g, render_template, request
+
+from dashboard.auth import access, login_lapses_s, login_state
 from dashboard.display import language
 from dashboard.i18n import translate
 
@@ -49,6 +51,17 @@ def may_see_visitors() -> bool:
     return is_loopback(request.remote_addr) or login_state(touch=False) == "in"
 
 
+def still_allowed() -> Callable[[], bool]:
+    """For a stream: whether its client may still see visitor data. A loopback client always
+    may; a facilitator on the network only until the login lapses, so a phone left open on
+    the kiosk does not watch forever (streams do not count as activity)."""
+    until = g.get("oko_login_lapses_s")
+    if until is None:
+        return lambda: True
+    clock = access().clock
+    return lambda: clock() < until
+
+
 def _wants_page() -> bool:
     """A browser opening a page (not an image, stream, script or ``fetch``)."""
     if request.method not in ("GET", "HEAD"):
@@ -75,7 +88,10 @@ def register(app: Flask) -> None:
             return None  # 404s and 405s carry no data; public routes decide for themselves
         if endpoint.split(".", 1)[0] in SELF_GUARDED:
             return None
-        if may_see_visitors():
+        if is_loopback(request.remote_addr):
+            return None
+        if login_state(touch=False) == "in":
+            g.oko_login_lapses_s = login_lapses_s()
             return None
         if _wants_page():
             return _refused()

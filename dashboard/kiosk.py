@@ -14,7 +14,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
                    request)
 
 from dashboard.display import Display, display
-from dashboard.exposure import may_see_visitors
+from dashboard.exposure import may_see_visitors, still_allowed
 from dashboard.visitors import zero
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
@@ -68,11 +68,11 @@ def _in_slot(response: Response) -> Response:
 @kiosk.get("/events")
 def events() -> Response:
     """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
-    engine, shown = current_engine(), display()
+    engine, shown, allowed = current_engine(), display(), still_allowed()
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
-        while engine.running:
+        while engine.running and allowed():
             yield f"data: {json.dumps(_state(engine, shown))}\n\n"
             time.sleep(_EVENT_INTERVAL_S)
 
@@ -98,12 +98,12 @@ def healthz() -> tuple[Response, int]:
 @kiosk.get("/stream.mjpg")
 def stream() -> Response:
     """The annotated camera picture as an endless multipart JPEG stream."""
-    engine = current_engine()
+    engine, allowed = current_engine(), still_allowed()
 
     def frames() -> Iterator[bytearray]:
         seq = -1
         misses = 0
-        while misses < _MAX_MISSES:  # ~30 s without a frame: the engine is gone; end it
+        while misses < _MAX_MISSES and allowed():  # ~30 s without a frame: engine gone
             item = engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S)
             if item is None:
                 misses += 1

@@ -17,7 +17,8 @@ import pytest
 from dashboard import create_app
 from dashboard.exposure import PUBLIC, is_loopback
 from device.pin import hash_pin
-from tests.helpers import PIN, REMOTE_ADDR, FakeClock, fed_engine, log_in, wait_for
+from tests.helpers import (PIN, REMOTE_ADDR, FakeClock, fed_engine, log_in, start_engine,
+                           wait_for)
 
 PIN_HASH = hash_pin(PIN)
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -100,6 +101,21 @@ def test_a_logged_in_facilitator_sees_the_data_from_the_network_until_logged_out
     client.post("/facilitator/logout", data={"csrf_token": token},
                 headers={"X-Requested-With": "fetch"})
     assert client.get("/api/state").status_code == 403
+
+
+def test_a_facilitators_open_stream_ends_when_the_login_lapses():
+    with start_engine() as running:
+        _, client, clock = client_of(running, REMOTE_ADDR)
+        for path in ("/stream.mjpg", "/events"):
+            log_in(client, clock)
+            response = client.get(path)
+            assert response.status_code == 200
+            parts = iter(response.response)
+            assert next(parts) and next(parts)  # flowing
+            clock.advance(61.0)  # the phone was left open on the kiosk: the login lapses
+            with pytest.raises(StopIteration):
+                next(parts)
+            response.close()
 
 
 def test_healthz_tells_others_only_whether_oko_is_alive(engine):
