@@ -5,7 +5,8 @@ recognition internals. Every asset is served from this package (no CDN), under a
 
 Blueprints: :mod:`dashboard.kiosk` (``/``, ``/api/state``, ``/events``, ``/healthz``,
 ``/stream.mjpg``), :mod:`dashboard.visitors` (``/api/visitors/<id>``, its thumbnail and
-faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions).
+faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions). Visitor data
+goes only to a loopback client or a logged-in facilitator (:mod:`dashboard.exposure`).
 """
 
 from __future__ import annotations
