@@ -12,4 +12,5 @@ def test_viewer_cost_reports_both_rates_and_the_drop():
     expected = max(0.0, (report["fps_alone"] - report["fps_watched"]) / report["fps_alone"] * 100)
     assert report["drop_pct"] == expected and report["upsample"] == 1
     assert report["frames_per_cpu_s_alone"] > 0 and report["frames_per_cpu_s_watched"] > 0
-    assert 0 <= report["cpu_drop_pct"] <= 100
+    assert 0 <= report["cpu_drop_pct"] <= 100 and 0 <= report["cpu_drop_beyond_one_pct"] <= 100
+    assert report["fps_one"] > 0 and report["frames_per_cpu_s_one"] > 0

@@ -354,7 +354,9 @@ def format_report(r: dict) -> str:
         f"{r['viewers_25']['upsample']}): {r['viewers_25']['fps_alone']:.1f} -> "
         f"{r['viewers_25']['fps_watched']:.1f} analysed frames/s "
         f"({r['viewers_25']['drop_pct']:.1f}% drop; per CPU second "
-        f"{r['viewers_25']['cpu_drop_pct']:.1f}%; target <= {r['viewers_25']['target_pct']:.0f}%)",
+        f"{r['viewers_25']['cpu_drop_pct']:.1f}%, of which beyond one viewer "
+        f"{r['viewers_25']['cpu_drop_beyond_one_pct']:.1f}%; "
+        f"target <= {r['viewers_25']['target_pct']:.0f}%)",
         "", "stage       median ms   p95 ms",
         *(f"{name:10s} {s['median']:9.2f} {s['p95']:8.2f}" for name, s in r["stages_ms"].items()),
         "", "faces  ours fps  textbook fps",
