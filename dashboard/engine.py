@@ -63,6 +63,11 @@ class EngineLike(Protocol):
         """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
 
 
+def zero(buffer: bytearray) -> None:
+    """Overwrite the dashboard's copy of a picture with zeros (once sent, or never to be)."""
+    buffer[:] = bytes(len(buffer))
+
+
 def current_engine() -> EngineLike:
     """The engine the running app was created around (see :func:`dashboard.create_app`)."""
     return current_app.extensions["oko_engine"]

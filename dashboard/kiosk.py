@@ -15,12 +15,11 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
 
 from dashboard.display import Display, display
 from dashboard.exposure import may_see_visitors, still_allowed
-from dashboard.visitors import zero
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
 from dashboard.state import state_json
-from dashboard.engine import EngineLike, current_engine
+from dashboard.engine import EngineLike, current_engine, zero
 
 kiosk = Blueprint("kiosk", __name__)
 

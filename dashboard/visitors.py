@@ -18,7 +18,7 @@ from dashboard.display import language
 from dashboard.faceprint import faceprint_svg
 from dashboard.i18n import translate
 from dashboard.state import state_json
-from dashboard.engine import current_engine
+from dashboard.engine import current_engine, zero
 
 visitors = Blueprint("visitors", __name__, url_prefix="/api/visitors")
 
@@ -39,11 +39,6 @@ def _checked(visitor_id: str, *, picture: bool = True) -> None:
     token = current_engine().snapshot().session.token
     if not hmac.compare_digest(wanted.encode(), token.encode()):
         abort(404, description=missing)
-
-
-def zero(buffer: bytearray) -> None:
-    """Overwrite a copy of a picture with zeros (once it is sent, or never will be)."""
-    buffer[:] = bytes(len(buffer))
 
 
 def _not_found(visitor_id: str) -> None:
