@@ -151,7 +151,8 @@ class RecordingSource(DemoSource):
 def test_camera_frames_are_zeroed_once_replaced(convert):
     source = RecordingSource(convert)
     with start_engine(source) as engine:
-        wait_for(lambda: engine.snapshot().health.frames_analysed >= 20)
+        wait_for(lambda: engine.snapshot().health.frames_analysed >= 5
+                 and len(source.delivered) >= 40)
         with engine._frame_ready, source._lock:  # the hand-over between the threads, held
             in_use = (engine._latest, engine._analysing)
             # Replaced frames: all but the newest two (one may be between read and hand-over)
