@@ -7,6 +7,7 @@ it); everything else runs the real pipeline on real photos.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -185,3 +186,31 @@ def test_enrolling_a_photo_never_waits_for_the_analysis():
         assert done.wait(60), "the enrolment waited for the analysis lock"
     worker.join()
     assert engine.snapshot().watchlist == ("Ana (consented)",)
+
+
+def test_the_plate_image_handed_to_tesseract_is_overwritten_once_it_has_its_copy():
+    from recognition.plates.ocr import TESSDATA_DIRS, TesseractEngine
+
+    tessdata = next((d for d in TESSDATA_DIRS if (Path(d) / "eng.traineddata").is_file()), None)
+    if tessdata is None:
+        pytest.skip("Tesseract's English data is not installed")
+    engine = TesseractEngine(tessdata)
+    handed = []
+
+    class Recording:
+        def __init__(self, api):
+            self._api = api
+
+        def SetImageBytes(self, data, *args):  # noqa: N802 - tesserocr's name
+            handed.append(data)
+            return self._api.SetImageBytes(data, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._api, name)
+
+    engine._api = Recording(engine._api)
+    line = cv2.cvtColor(plate_bgr("BG123AB", width_px=300), cv2.COLOR_BGR2GRAY)
+    symbols = engine.read_line(line)
+    assert symbols and len(handed) == 1 and isinstance(handed[0], bytes)
+    assert not any(handed[0])  # Tesseract read its own copy; ours holds nothing any more
+    engine.clear()
