@@ -216,9 +216,11 @@ class PlateHeldUp:
         self._plate = plate_bgr(text, width_px=width_px)
 
     def open(self) -> None:
+        """Open the demo clip."""
         self._inner.open()
 
     def read(self) -> Frame:
+        """The clip's next frame with the plate in it."""
         frame = self._inner.read()
         h, w = self._plate.shape[:2]
         height, width = frame.image.shape[:2]
@@ -226,8 +228,10 @@ class PlateHeldUp:
         return frame
 
     def close(self) -> None:
+        """Close the demo clip."""
         self._inner.close()
 
     @property
     def is_open(self) -> bool:
+        """Whether frames can be read."""
         return self._inner.is_open
