@@ -190,7 +190,7 @@ def namespace():
         pytest.skip("making a network namespace needs root (CI runs the tests as root)")
     tag = os.getpid() % 100_000
     name, host_if, ns_if = f"okotest{tag}", f"okh{tag}", f"okn{tag}"
-    subnet = f"10.{200 + tag % 50}.{tag % 250}"
+    subnet = f"10.{100 + tag // 250 % 150}.{tag % 250}"  # one /30 per test process
     steps = [
         ["ip", "netns", "add", name],
         ["ip", "link", "add", host_if, "type", "veth", "peer", "name", ns_if],
