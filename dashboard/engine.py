@@ -9,6 +9,7 @@ from flask import current_app
 
 from device.snapshot import Snapshot
 from recognition.dossier import WipeReceipt
+from recognition.scrub import overwrite
 
 
 class EngineLike(Protocol):
@@ -63,9 +64,29 @@ class EngineLike(Protocol):
         """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
 
 
-def zero(buffer: bytearray) -> None:
+class SentCopy(bytes):
+    """A picture as the bytes a WSGI server requires (PEP 3333), which it copies, not keeps.
+
+    CPython hands back an exact ``bytes`` object itself from ``b"" + data`` and ``data[:]``,
+    so a server buffering output could keep our object and send it after we zeroed it; for a
+    subclass both make a copy. So once the response has been sent, :func:`zero` can overwrite
+    this copy in place.
+    """
+
+
+def sendable(buffer: bytearray) -> SentCopy:
+    """``buffer`` as a :class:`SentCopy` for the response; ``buffer`` itself is zeroed."""
+    copy = SentCopy(buffer)
+    zero(buffer)
+    return copy
+
+
+def zero(buffer: bytearray | SentCopy) -> None:
     """Overwrite the dashboard's copy of a picture with zeros (once sent, or never to be)."""
-    buffer[:] = bytes(len(buffer))
+    if isinstance(buffer, bytearray):
+        buffer[:] = bytes(len(buffer))
+    else:
+        overwrite(buffer)
 
 
 def current_engine() -> EngineLike:

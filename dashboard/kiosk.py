@@ -19,7 +19,7 @@ from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
 from dashboard.state import state_json
-from dashboard.engine import EngineLike, current_engine, zero
+from dashboard.engine import EngineLike, current_engine, sendable, zero
 
 kiosk = Blueprint("kiosk", __name__)
 
@@ -99,7 +99,7 @@ def stream() -> Response:
     """The annotated camera picture as an endless multipart JPEG stream."""
     engine, allowed = current_engine(), still_allowed()
 
-    def frames() -> Iterator[bytearray]:
+    def frames() -> Iterator[bytes]:
         seq = -1
         misses = 0
         while misses < _MAX_MISSES and allowed():  # ~30 s without a frame: engine gone
@@ -111,17 +111,14 @@ def stream() -> Response:
                 continue
             misses = 0
             seq, data = item
-            part = bytearray(
-                f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-                f"Content-Length: {len(data)}\r\n\r\n".encode())
-            part += data
-            part += b"\r\n"
+            header = (f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
+                      f"Content-Length: {len(data)}\r\n\r\n").encode()
+            part = sendable(bytearray(header) + data + b"\r\n")
+            zero(data)
             try:
                 yield part
             finally:
-                # This viewer's copies of the picture: zeroed once sent, or when it leaves.
-                zero(data)
-                zero(part)
+                zero(part)  # this viewer's copy of the picture: once sent, or when it leaves
 
     return _in_slot(Response(
         frames(), mimetype=f"multipart/x-mixed-replace; boundary={_BOUNDARY}",

@@ -12,9 +12,7 @@ once, through tesserocr (the C API in-process; a process per call costs ~170 ms)
 
 from __future__ import annotations
 
-import ctypes
 import os
-import sys
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -22,6 +20,7 @@ import cv2
 import numpy as np
 
 from recognition.errors import ModelUnavailable
+from recognition.scrub import overwrite
 from recognition.plates.format import PLATE_CHARACTERS, Choices, clean
 from recognition.plates.glyphs import CharacterLine
 
@@ -103,7 +102,7 @@ class TesseractEngine:
         try:
             self._api.SetImageBytes(data, width, height, 1, width)
         finally:
-            _overwrite(data)
+            overwrite(data)
         self._api.Recognize()
         found: list[OcrSymbol] = []
         iterator = self._api.GetIterator()
@@ -153,20 +152,6 @@ def clear_engines() -> None:
     """Make every shared engine forget its last plate image and text (at every wipe)."""
     for engine in _ENGINES.values():
         engine.clear()
-
-
-#: Where a bytes object's characters start, past CPython's object header.
-_BYTES_OFFSET = sys.getsizeof(b"") - 1
-
-
-def _overwrite(data: bytes) -> None:
-    """Zero the characters of a bytes object only this module holds (CPython layout).
-
-    bytes are immutable to Python code, but tesserocr accepts nothing else; a picture of a
-    plate must not stay readable in freed memory.
-    """
-    if sys.implementation.name == "cpython" and len(data) > 1:
-        ctypes.memset(id(data) + _BYTES_OFFSET, 0, len(data))
 
 
 def line_image(line: CharacterLine, *, char_px: int = OCR_CHAR_PX, stretch: float = 1.3,
