@@ -39,6 +39,10 @@ if ((with_tests)); then
     for pkg in fonts-roboto-unhinted fonts-open-sans; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || packages+=("$pkg")
     done
+    # The privacy tests trace a real session's system calls, and reach the dashboard from
+    # another network namespace.
+    command -v strace >/dev/null || packages+=(strace)
+    command -v ip >/dev/null || packages+=(iproute2)
 fi
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null && as_root true; then

@@ -139,55 +139,62 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
     # both readers agree on character for character, is taken from a retry, so a retry
     # never turns an unreadable plate into a foreign guess.
     first, retry_lines = line, []
-    for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
-        if attempt == 0 and first is not None:
-            line = first
-        else:
-            line = character_line(crop, threshold_offset=offset)
-            retry_lines.append(line)
-        if not line.boxes:
-            continue
-        found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(line, engine, shapes)
-        if found.valid and (contested(found.text, by_ocr, by_shape)
-                            or not spacing_fits(line.boxes, line.groups)
-                            or (unanimous_only and not unanimous(by_ocr, by_shape, found.text))):
-            # The readers named different characters, or a character was lost between
-            # others: the plate is not known, and a retry at another threshold may still
-            # find it (and must pass the same checks).
-            found = PlateText("", UNREADABLE, False, "unknown", confidence=found.confidence)
-        whole = line.groups == (2, len(line.boxes) - 4, 2)
-        if (found.country == "foreign" and agreed is None and not cut
-                and not unanimous_only and unanimous(by_ocr, by_shape)):
-            agreed = (found, found_raw)
-        if attempt == 0:
-            result, raw = found, found_raw
-            # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2), has
-            # a gap where a character was lost (a 4-digit plate read as a 3-digit one), so
-            # it is checked at the other thresholds too.
-            gapped = found.valid and not whole
-            # A sure foreign read is final too: a retry could only replace it with a sure
-            # Serbian one, which on 3 × 300 simulated props and the real photos never
-            # happened, and retries double the time a foreign plate takes.
-            sure_foreign = found.country == "foreign" and (
-                found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
-            # Tesseract finding under half of the characters is no text it knows (a plate
-            # upside down, a pattern), and six groups or more are a line of words (a poster,
-            # a book cover), not a plate: other thresholds would only cost the live loop time.
-            illegible = (len(clean(found_raw)) < len(line.boxes) / 2
-                         or len(line.groups) > 5)
-            if (found.valid and whole) or sure_foreign or illegible:
-                break
-        elif found.valid and _sure_retry(found, positions):
-            if not gapped:
+    try:
+        for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
+            if attempt == 0 and first is not None:
+                line = first
+            else:
+                line = character_line(crop, threshold_offset=offset)
+                retry_lines.append(line)
+            if not line.boxes:
+                continue
+            found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(
+                line, engine, shapes)
+            if found.valid and (contested(found.text, by_ocr, by_shape)
+                                or not spacing_fits(line.boxes, line.groups)
+                                or (unanimous_only
+                                    and not unanimous(by_ocr, by_shape, found.text))):
+                # The readers named different characters, or a character was lost between
+                # others: the plate is not known, and a retry at another threshold may
+                # still find it (and must pass the same checks).
+                found = PlateText("", UNREADABLE, False, "unknown",
+                                  confidence=found.confidence)
+            whole = line.groups == (2, len(line.boxes) - 4, 2)
+            if (found.country == "foreign" and agreed is None and not cut
+                    and not unanimous_only and unanimous(by_ocr, by_shape)):
+                agreed = (found, found_raw)
+            if attempt == 0:
                 result, raw = found, found_raw
-                break
-            # After a gapped read, a retry must be whole, and the one that found the most
-            # characters wins: a retry can lose a character elsewhere (one threshold parts
-            # a digit from the frame but loses another to the shield's shadow).
-            if whole and len(found.text) > len(retried[0].text if retried else ""):
-                retried = (found, found_raw)
-    for retry_line in retry_lines:
-        retry_line.ink.fill(0)  # pictures of the plate's characters
+                # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2),
+                # has a gap where a character was lost (a 4-digit plate read as a 3-digit
+                # one), so it is checked at the other thresholds too.
+                gapped = found.valid and not whole
+                # A sure foreign read is final too: a retry could only replace it with a
+                # sure Serbian one, which on 3 × 300 simulated props and the real photos
+                # never happened, and retries double the time a foreign plate takes.
+                sure_foreign = found.country == "foreign" and (
+                    found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
+                # Tesseract finding under half of the characters is no text it knows (a
+                # plate upside down, a pattern), and six groups or more are a line of words
+                # (a poster, a book cover), not a plate: other thresholds would only cost
+                # the live loop time.
+                illegible = (len(clean(found_raw)) < len(line.boxes) / 2
+                             or len(line.groups) > 5)
+                if (found.valid and whole) or sure_foreign or illegible:
+                    break
+            elif found.valid and _sure_retry(found, positions):
+                if not gapped:
+                    result, raw = found, found_raw
+                    break
+                # After a gapped read, a retry must be whole, and the one that found the
+                # most characters wins: a retry can lose a character elsewhere (one
+                # threshold parts a digit from the frame but loses another to the shield's
+                # shadow).
+                if whole and len(found.text) > len(retried[0].text if retried else ""):
+                    retried = (found, found_raw)
+    finally:
+        for retry_line in retry_lines:
+            retry_line.ink.fill(0)  # pictures of the plate's characters, even on a failure
     if retried:
         (result, raw), gapped = retried, False
     if agreed and (result is None or not result.valid):
@@ -227,8 +234,10 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
     by_ocr: list[Choices] = []
     for n, layout in enumerate(layouts):
         image, spans = line_image(line, **layout)
-        symbols = engine.read_line(image)
-        image.fill(0)
+        try:
+            symbols = engine.read_line(image)
+        finally:
+            image.fill(0)  # the plate's characters, redrawn
         raws.append("".join(s.choices[0][0] for s in symbols))
         read = list(with_marks(characters(symbols, spans), line.marks))
         if n == 0:
