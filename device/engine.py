@@ -24,6 +24,7 @@ from device.frameguard import FrameGuard
 from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from device.stream import JpegStream
+from recognition.consent import ConsentZone
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
@@ -76,6 +77,7 @@ class Engine:
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
         self._plate_marks: tuple[tuple[Box, str], ...] = ()
+        self._hidden: tuple[Box, ...] = ()  # faces outside the consent zone, to blur
         self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
         self._analysis_ms = 0.0
         self._dropped = 0
@@ -195,6 +197,7 @@ class Engine:
         """Zero and drop the display caches; call with ``_lock`` held."""
         self._faces = ()
         self._plate_marks = ()
+        self._hidden = ()
         self._hits_seen.clear()
         with self._frame_ready:
             self._drop_latest()
@@ -234,6 +237,24 @@ class Engine:
             raise ConfigError(f"Tolerance {tolerance} must be between {lo} and {hi}.")
         with self._lock:
             self.session.dossier.set_tolerance(tolerance)
+
+    @property
+    def consent_zone(self) -> ConsentZone:
+        """The consent zone in force: only faces inside it are analysed."""
+        return self.session.pipeline.consent
+
+    def set_consent_zone(self, zone: ConsentZone) -> None:
+        """Move the consent zone or switch it on or off, from the next frame on (no restart).
+
+        Logged as an event, with no picture or face data.
+        """
+        before = self.session.pipeline.consent
+        self.session.pipeline.consent = zone  # one attribute: the analysis reads it per frame
+        if zone.enabled != before.enabled:
+            log.info("consent zone switched %s by the facilitator", "on" if zone.enabled else "off")
+        if zone.polygon != before.polygon or zone.min_face_px != before.min_face_px:
+            log.info("consent zone changed by the facilitator (%d corners, faces from %d px)",
+                     len(zone.polygon), zone.min_face_px)
 
     def enrol_visitor(self, label: str, visitor_id: str) -> bool:
         """Put a visitor who consented on the demo watchlist as ``label``; False if unknown."""
@@ -322,6 +343,7 @@ class Engine:
                 paused=self._paused,
                 recording=self._recording,
                 taken_s=now,
+                consent_zone=self.session.pipeline.consent,
             )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
@@ -357,8 +379,10 @@ class Engine:
                     self._frame_ready.notify_all()
             if self.stream.watched:
                 fresh = self._clock() - self._faces_s <= _MAX_BOX_AGE_S
+                # Hidden faces stay blurred however old their boxes: better a blurred empty
+                # spot than a bystander shown while the analysis catches up.
                 self.stream.publish(frame.image, self._faces if fresh else (),
-                                    self._plate_marks if fresh else ())
+                                    self._plate_marks if fresh else (), self._hidden)
 
     def _reconnect(self) -> None:
         """Close and reopen the source until it works; analysis waits meanwhile."""
@@ -451,6 +475,7 @@ class Engine:
                 self._after_wipe()
             else:
                 self._faces, self._faces_s = faces, self._clock()
+                self._hidden = result.hidden
                 if result.vehicles is not None:
                     shown = {v.vehicle_id: v.display for v in result.vehicles}
                     self._plate_marks = tuple((p.box, shown.get(p.vehicle_id, "plate"))

@@ -44,9 +44,10 @@ class JpegStream:
         return self._clock() - self._viewer_s <= VIEWER_GRACE_S
 
     def publish(self, image: np.ndarray, faces: Sequence[FaceObservation],
-                plates: Sequence[tuple[Box, str]] = ()) -> None:
-        """Draw ``faces`` and ``plates`` on ``image`` (BGR), encode it and wake every viewer."""
-        ok, data = cv2.imencode(".jpg", annotate(image, faces, plates),
+                plates: Sequence[tuple[Box, str]] = (), hidden: Sequence[Box] = ()) -> None:
+        """Draw ``faces`` and ``plates`` on ``image`` (BGR), blur the ``hidden`` faces (outside
+        the consent zone), encode it and wake every viewer."""
+        ok, data = cv2.imencode(".jpg", annotate(image, faces, plates, hidden),
                                 [cv2.IMWRITE_JPEG_QUALITY, self.quality])
         if not ok:
             return

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from recognition.consent import EVERYONE, ConsentZone, hide_faces, split_faces
 from recognition.faces.colour import clothing_colour
 from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
@@ -80,10 +81,16 @@ class Pipeline:
 
     Args:
         settings: detection and encoding knobs.
+        consent: the consent zone; faces outside it are only located, to be hidden (see
+            :mod:`recognition.consent`). Replace :attr:`consent` to move it or switch it off;
+            each frame reads it once. Default: analyse every face.
     """
 
-    def __init__(self, settings: RecognitionSettings = RecognitionSettings()):
+    def __init__(self, settings: RecognitionSettings = RecognitionSettings(),
+                 consent: ConsentZone = EVERYONE):
         self.settings = settings
+        self.consent = consent
+        self._hidden: list[Box] = []
         self.tracker = Tracker(refresh_s=settings.refresh_s)
         self._since_detect = settings.detect_every  # detect on the first frame
         self._detected_s = float("-inf")
@@ -114,7 +121,7 @@ class Pipeline:
         (largest faces first), so a crowd delays encodings instead of stalling the loop.
         Time is taken from ``frame.captured_s``. An empty frame gives an empty result.
         """
-        s = self.settings
+        s, zone = self.settings, self.consent
         now_s = frame.captured_s
         display_w, display_h = frame.size
         timings: dict[str, float] = {}
@@ -132,22 +139,31 @@ class Pipeline:
         followed = None
         if self._since_detect + 1 < s.detect_every and now_s - self._detected_s < MAX_FOLLOW_S:
             followed = self._follow(tiny, to_tiny, now_s)
+        if followed is not None and zone.enabled and not all(
+                zone.admits(t.box, (display_w, display_h), detect_scale=1 / to_display)
+                for t in followed):
+            followed = None  # someone left the zone: detect, so they are hidden from now on
         timings["track"] = _ms_since(started)
 
         if followed is not None:
             self._since_detect += 1
             tracks = followed
             boxes = [t.box for t in tracks]
+            hidden = self._hidden  # where they were last detected; hiding pads for movement
         else:
             started = time.perf_counter()
             boxes = detect_faces(
                 cv2.cvtColor(small, cv2.COLOR_BGR2RGB),
                 upsample=s.upsample,
                 model=s.model,
-                min_size_px=round(s.min_face_px / to_display),
+                # Under a consent zone small faces are found too, so they can be hidden.
+                min_size_px=0 if zone.enabled else round(s.min_face_px / to_display),
             )
             boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
             timings["detect"] = _ms_since(started)
+            # Before anything else looks at a face: outside the zone it is only hidden.
+            boxes, hidden = self._split(boxes, zone, (display_w, display_h), to_display)
+            self._hidden = hidden
             tracks = self.tracker.update(boxes, now_s)
             for track in tracks:
                 if track.template is not None:
@@ -173,6 +189,10 @@ class Pipeline:
                 encodings[i] = tracks[i].add_sample(enc, now_s)
         timings["encode"] = _ms_since(started)
 
+        # Thumbnails and clothing are cut from a copy with the hidden faces blurred, so a
+        # bystander next to a visitor is not in the visitor's thumbnail.
+        picture = hide_faces(frame.image.copy(), hidden) if hidden and encodings else frame.image
+
         started = time.perf_counter()
         cues = [read_cues(marks) for marks in find_landmarks(rgb, boxes)] if s.cues and boxes \
             else [None] * len(boxes)
@@ -184,11 +204,13 @@ class Pipeline:
                 track.track_id,
                 encoding=encodings.get(i),
                 cues=cues[i],
-                clothing=clothing_colour(frame.image, box) if i in encodings else None,
-                crop=face_crop(frame.image, box) if i in encodings else None,
+                clothing=clothing_colour(picture, box) if i in encodings else None,
+                crop=face_crop(picture, box) if i in encodings else None,
             )
             for i, (box, track) in enumerate(zip(boxes, tracks))
         )
+        if picture is not frame.image:
+            picture.fill(0)
         return FrameResult(
             seq=frame.seq,
             captured_s=now_s,
@@ -198,12 +220,25 @@ class Pipeline:
             timings_ms=timings,
             plates=plates,
             vehicles=vehicles,
+            hidden=tuple(hidden),
         )
+
+    def _split(self, boxes: list[Box], zone: ConsentZone, size: tuple[int, int],
+               to_display: float) -> tuple[list[Box], list[Box]]:
+        """(analysed, hidden) display boxes: under an enabled zone, faces smaller than
+        ``min_face_px`` of the recognition settings are hidden too, not dropped."""
+        if not zone.enabled:
+            return boxes, []
+        too_small = [b for b in boxes if b.width < self.settings.min_face_px]
+        analysed, hidden = split_faces(zone, [b for b in boxes if b not in too_small], size,
+                                       detect_scale=1 / to_display)
+        return analysed, hidden + too_small
 
     def reset(self) -> None:
         """Forget all tracks, e.g. when the session is wiped."""
         self.tracker.reset()
         self._visible = []
+        self._hidden = []
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
         self.plates.wipe()
