@@ -5,7 +5,8 @@ recognition internals. Every asset is served from this package (no CDN), under a
 
 Blueprints: :mod:`dashboard.kiosk` (``/``, ``/api/state``, ``/events``, ``/healthz``,
 ``/stream.mjpg``), :mod:`dashboard.visitors` (``/api/visitors/<id>``, its thumbnail and
-faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions).
+faceprint), :mod:`dashboard.facilitator` (``/facilitator`` and its actions) and
+:mod:`dashboard.consent_zone` (``/facilitator/consent/…``: the consent zone).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def create_app(
     from dashboard import errors
     from dashboard.auth import Access, csrf_token
     from dashboard.display import Display, language as page_language
+    from dashboard.consent_zone import consent_zone, toml_lines
     from dashboard.facilitator import facilitator
     from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_number, translate
     from dashboard.kiosk import kiosk
@@ -114,6 +116,7 @@ def create_app(
     app.register_blueprint(kiosk)
     app.register_blueprint(visitors)
     app.register_blueprint(facilitator)
+    app.register_blueprint(consent_zone)
     errors.register(app)
 
     def t(key: str, **values: object) -> str:
@@ -122,7 +125,7 @@ def create_app(
     app.jinja_env.globals.update(
         t=t, csrf_token=csrf_token, page_language=page_language, catalogue=catalogue,
         language_names=LANGUAGE_NAMES, format_number=format_number,
-        tolerance_range=TOLERANCE_RANGE,
+        tolerance_range=TOLERANCE_RANGE, consent_toml=toml_lines,
     )
 
     @app.after_request
