@@ -225,3 +225,13 @@ def crowd_image() -> np.ndarray:
     for name, face_px, centre in CROWD:
         paste_face(canvas, name, face_px=face_px, centre=centre)
     return canvas
+
+
+def facilitator_login(client, clock: FakeClock, pin: str = PIN) -> str:
+    """Log ``client`` in to the facilitator page with ``pin``; return the CSRF token."""
+    token = csrf_from(client.get("/facilitator").get_data(as_text=True))
+    clock.advance(2.0)  # past the one-attempt-a-second limit
+    response = client.post("/facilitator/login", data={"pin": pin, "csrf_token": token},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return csrf_from(client.get("/facilitator").get_data(as_text=True))

@@ -21,7 +21,7 @@ from recognition.errors import ConfigError
 from recognition.faces import api as face_api
 from recognition.types import Box, Frame
 from tests.fakes import ScriptedSource
-from tests.helpers import CROWD, FakeClock, crowd_image, oko, paste_face, load_bgr, wait_for
+from tests.helpers import CROWD, crowd_image, oko, paste_face, load_bgr, wait_for
 
 #: The test zone: the visitor (150 px, centre x 0.44) is in; the one passing at the edge
 #: (centre x 0.13) is outside the polygon; the one standing back (95 px) is too small.
