@@ -33,7 +33,7 @@ export function showZone(zone) {
   const note = $("zone-note");
   if (!svg || !note || !zone) return;
   drawZone(svg, $("stream"), zone);
-  svg.hidden = !zone.enabled;
+  svg.toggleAttribute("hidden", !zone.enabled); // SVG elements have no .hidden property
   const key = zone.enabled ? "k.zone.on" : "k.zone.off";
   note.dataset.i18n = key; // so a language switch re-reads the right sentence
   note.textContent = t(key);
@@ -76,20 +76,20 @@ function editor() {
     const h = img.naturalHeight || 480;
     Object.entries({ x: box.left * w, y: box.top * h, width: (box.right - box.left) * w,
       height: (box.bottom - box.top) * h }).forEach(([k, v]) => draft.setAttribute(k, v));
-    draft.hidden = false;
+    draft.removeAttribute("hidden");
     fill(box);
   });
   const finish = (event) => {
     if (!start) return;
     const box = edges(start, point(event));
     start = null;
-    draft.hidden = true;
+    draft.setAttribute("hidden", "");
     if (box.right - box.left < 0.02 || box.bottom - box.top < 0.02) return; // a click
     fill(box);
     form.requestSubmit(); // facilitator.js sends it with the CSRF token and refreshes
   };
   svg.addEventListener("pointerup", finish);
-  svg.addEventListener("pointercancel", () => { start = null; draft.hidden = true; });
+  svg.addEventListener("pointercancel", () => { start = null; draft.setAttribute("hidden", ""); });
   form.addEventListener("focusin", () => { typing = true; });
   form.addEventListener("focusout", () => { typing = false; });
   img.addEventListener("load", () => latest && drawZone(svg, img, latest));
