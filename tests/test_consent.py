@@ -253,7 +253,7 @@ def test_scan_analyses_every_face_unless_asked_for_the_zone(tmp_path):
     assert len(plain["faces"]) == 3 and all(f["in_zone"] and f["visitor"] for f in plain["faces"])
     config = tmp_path / "oko.toml"
     config.write_text("[consent]\nenabled = false\nmin_face_px = 120\n")
-    result = oko("scan", "--json", "--config", str(config), "--consent-zone", "0.25,0,0.9,1",
+    result = oko("scan", "--json", "--config", str(config), "--consent-rect", "0.25,0,0.9,1",
                  str(photo))
     (zoned,) = [json.loads(line) for line in result.stdout.splitlines()]
     inside = [f for f in zoned["faces"] if f["in_zone"]]
@@ -261,6 +261,11 @@ def test_scan_analyses_every_face_unless_asked_for_the_zone(tmp_path):
     assert [f["visitor"] for f in inside] == ["V1"] and len(outside) == 2
     assert all(f["visitor"] is None and f["distance"] is None and f["smiling"] is None
                and f["clothing"] is None for f in outside)
-    bad = oko("scan", "--consent-zone", "0.5,0.5,0.52,0.52", str(photo))
+    config.write_text("[consent]\nenabled = false\npolygon = [[0.25, 0], [0.9, 0], [0.9, 1], "
+                      "[0.25, 1]]\nmin_face_px = 120\n")
+    result = oko("scan", "--json", "--consent-zone", "--config", str(config), str(photo))
+    (configured,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [f["in_zone"] for f in configured["faces"]] == [f["in_zone"] for f in zoned["faces"]]
+    bad = oko("scan", "--consent-rect", "0.5,0.5,0.52,0.52", str(photo))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert bad.stderr.strip().startswith("oko: --consent-zone") and "too small" in bad.stderr
+    assert bad.stderr.strip().startswith("oko: --consent-rect") and "too small" in bad.stderr

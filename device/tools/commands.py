@@ -22,7 +22,7 @@ from device.assembly import build_session
 from recognition.consent import EVERYONE, ConsentZone, parse_polygon, rectangle
 from recognition.faces.watchlist import Watchlist
 
-#: ``--consent-zone`` given without a value: use the zone of the config.
+#: ``--consent-zone``: use the zone of the config.
 SCAN_CONFIGURED_ZONE = "config"
 
 
@@ -31,8 +31,9 @@ def scan_command(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
     # Stills can hold a crowd; encode every face of a photo, not two per frame.
     settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
+    asked = args.consent_rect or (SCAN_CONFIGURED_ZONE if args.consent_zone else None)
     config = dataclasses.replace(config, recognition=settings,
-                                 consent=scan_zone(args.consent_zone, config.consent))
+                                 consent=scan_zone(asked, config.consent))
     watchlist = Watchlist()
     for item in args.watch:
         label, _, photo = item.partition("=")
@@ -60,9 +61,10 @@ def scan_command(args: argparse.Namespace) -> int:
 
 
 def scan_zone(value: str | None, configured: ConsentZone) -> ConsentZone:
-    """The consent zone of a scan: none (every face analysed) unless ``--consent-zone`` is
-    given; alone it means the ``[consent]`` zone of the config (even if switched off there),
-    with ``LEFT,TOP,RIGHT,BOTTOM`` (fractions 0-1) that rectangle.
+    """The consent zone of a scan: none (every face analysed) for ``None``; for
+    :data:`SCAN_CONFIGURED_ZONE` (``--consent-zone``) the ``[consent]`` zone of the config
+    (even if switched off there); for ``LEFT,TOP,RIGHT,BOTTOM`` (``--consent-rect``, fractions
+    0-1) that rectangle with the config's ``min_face_px``.
 
     Raises:
         ConfigError: the rectangle is not four numbers making a usable zone.
@@ -80,7 +82,7 @@ def scan_zone(value: str | None, configured: ConsentZone) -> ConsentZone:
             raise ValueError("it needs four numbers: left, top, right, bottom")
         polygon = parse_polygon(rectangle(*edges))
     except ValueError as exc:
-        raise ConfigError(f"--consent-zone {value!r} is not a usable zone: {exc} "
+        raise ConfigError(f"--consent-rect {value!r} is not a usable zone: {exc} "
                           "(fractions 0-1, e.g. 0.2,0,0.8,1).") from None
     return dataclasses.replace(configured, enabled=True, polygon=polygon)
 
