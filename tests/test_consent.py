@@ -15,8 +15,8 @@ from dashboard import create_app
 from device.assembly import build_session
 from device.config import Config, SessionConfig, load_config
 from device.engine import Engine
-from recognition.consent import (ConsentZone, contains, hide_faces, parse_polygon, rectangle,
-                                 split_faces)
+from recognition.consent import (HIDE_MARGIN, ConsentZone, contains, hide_faces, parse_polygon,
+                                 rectangle, split_faces)
 from recognition.errors import ConfigError
 from recognition.faces import api as face_api
 from recognition.types import Box, Frame
@@ -185,6 +185,26 @@ def test_a_face_walking_into_the_zone_becomes_a_visitor_from_that_moment(counted
     assert profile.visitor_id == "V1" and profile.sightings == 1
     assert profile.first_seen_s == 0.0 and dossier.started_s == entered_s
     assert all(x >= 0.25 for _, x, _ in profile.trajectory)
+
+
+def test_a_visitor_leaving_the_zone_is_hidden_in_the_very_next_frame(counted):
+    encoder, _ = counted
+    session = build_session(Config(consent=ZONE))
+    pipeline = session.pipeline
+    for seq, x in enumerate(range(320, 60, -40)):  # leaves on a frame that would only follow
+        result = pipeline.process(Frame(walking_in(x), 0.1 * seq, seq))
+        session.dossier.record(result)
+        if x / 640 < 0.22:  # outside, whether this frame detects or would only follow
+            assert result.faces == () and len(result.hidden) == 1
+            # Between detections the box is where the face was last found; the blur's margin
+            # covers the way walked since.
+            hidden = result.hidden[0]
+            reach = HIDE_MARGIN * hidden.width
+            assert hidden.left - reach <= x - 70 and x + 70 <= hidden.right + reach
+        elif x / 640 > 0.28:
+            assert len(result.faces) == 1 and result.hidden == ()
+    assert session.dossier.visitor_count == 1  # stepped in once: a visitor, then hidden
+    assert all(b.center[0] / 640 > 0.25 for b in encoder.boxes)
 
 
 # What the device serves.
