@@ -197,7 +197,6 @@ class Engine:
         """Zero and drop the display caches; call with ``_lock`` held."""
         self._faces = ()
         self._plate_marks = ()
-        self._hidden = ()
         self._hits_seen.clear()
         with self._frame_ready:
             self._drop_latest()
@@ -461,6 +460,9 @@ class Engine:
         """Put a frame's result into the session (under ``_lock``); return (wipe, new hits)."""
         receipt = None
         with self._lock:
+            # Where the faces outside the zone are: display state, not session data, so it is
+            # kept through a wipe (else bystanders would show unblurred until the next frame).
+            self._hidden = result.hidden
             if self.session.number != session_number or not self._recording:
                 # Wiped or paused while this frame was analysed: it belongs to no session.
                 for face in result.faces:
@@ -475,7 +477,6 @@ class Engine:
                 self._after_wipe()
             else:
                 self._faces, self._faces_s = faces, self._clock()
-                self._hidden = result.hidden
                 if result.vehicles is not None:
                     shown = {v.vehicle_id: v.display for v in result.vehicles}
                     self._plate_marks = tuple((p.box, shown.get(p.vehicle_id, "plate"))
