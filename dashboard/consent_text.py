@@ -25,10 +25,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "f.zone.switch_off": ("Switch the zone off", "Isključi zonu"),
     "f.zone.switch_on": ("Switch the zone on", "Uključi zonu"),
     "f.zone.off_help": (
-        "Switch it off only in a workshop where everyone in the room has consented. The "
-        "visitor screen says that it is off.",
-        "Isključite je samo na radionici na kojoj su svi u prostoriji dali saglasnost. Ekran "
-        "za posetioce prikazuje da je isključena.",
+        "Switch it off only in a workshop where everyone in the room has consented: then "
+        "everyone in view is analysed. The visitor screen says that it is off.",
+        "Isključite je samo na radionici na kojoj su svi u prostoriji dali saglasnost: tada "
+        "se analizira svako u kadru. Ekran za posetioce prikazuje da je isključena.",
+    ),
+    "f.zone.all_consented": (
+        "Everyone in the room has agreed to be analysed.",
+        "Svi u prostoriji su pristali da budu analizirani.",
     ),
     "f.zone.picture_alt": (
         "Live camera picture with the consent zone; drag on it to draw a new zone",
@@ -64,6 +68,10 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Zona saglasnosti je uključena: analiziraju se samo lica u njoj."),
     "f.done.zone_off": ("Consent zone off: every face in view is analysed.",
                         "Zona saglasnosti je isključena: analizira se svako lice u kadru."),
+    "f.err.zone_consent": (
+        "Tick that everyone in the room agreed; only then can the zone be switched off.",
+        "Označite da su svi u prostoriji pristali; tek tada zona može da se isključi.",
+    ),
     "f.err.zone": ("The zone's edges must be numbers from 0 to 100 (% of the picture).",
                    "Ivice zone moraju biti brojevi od 0 do 100 (% slike)."),
     "f.err.zone_small": ("That zone is too small for a person to stand in; draw it larger.",

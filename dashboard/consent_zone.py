@@ -62,9 +62,11 @@ def zone() -> Response:
 @consent_zone.post("/switch")
 @facilitator_only
 def switch() -> Response:
-    """Switch the zone on (``enabled=1``) or off (``enabled=0``, workshops where everyone
-    in the room consented)."""
+    """Switch the zone on (``enabled=1``) or off (``enabled=0`` with ``all_consented``
+    ticked: workshops where everyone in the room consented); 400 without the tick."""
     enabled = forms.flag("enabled")
+    if not enabled and not forms.ticked("all_consented"):
+        forms.reject("f.err.zone_consent")
     current: ConsentZone = current_engine().consent_zone
     current_engine().set_consent_zone(dataclasses.replace(current, enabled=enabled))
     return _done("f.done.zone_on" if enabled else "f.done.zone_off")

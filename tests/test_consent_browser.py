@@ -83,14 +83,19 @@ def test_zone_shown_on_the_kiosk_drawn_by_the_facilitator_and_switched_live(live
     kiosk.screenshot(path=str(ARTIFACTS / "kiosk-consent-zone.png"))
     console.screenshot(path=str(ARTIFACTS / "facilitator-consent-zone.png"), full_page=True)
 
+    console.click("#zone-off")  # refused by the browser until the box is ticked
+    assert zone_of(oko.url)["enabled"] is True
+    console.check("#zone-all-consented")
     console.click("#zone-off")
-    console.wait_for_selector("#zone-on:not([hidden])")
+    console.wait_for_selector("#zone-on-form:not([hidden])")
     assert zone_of(oko.url)["enabled"] is False
     kiosk.wait_for_selector("#zone-note.off")
     assert "consent zone is off" in note.inner_text() and kiosk.locator("#zone").is_hidden()
     kiosk.click("button[data-lang='sr']")
     assert "isključena" in note.inner_text()
     console.click("#zone-on")
+    console.wait_for_selector("#zone-off-form:not([hidden])")
+    assert not console.locator("#zone-all-consented").is_checked()  # asked afresh next time
     kiosk.wait_for_selector("#zone-note:not(.off)")
     assert "nemaju takvu zonu" in note.inner_text()
     wait_for(lambda: zone_of(oko.url)["enabled"])

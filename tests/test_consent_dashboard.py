@@ -64,8 +64,12 @@ def test_facilitator_draws_a_zone_and_it_applies_at_once(console, caplog):
 
 def test_switching_the_zone_off_and_on(console, caplog):
     engine, client, post = console
+    response = post("switch", enabled="0")  # without saying everyone agreed
+    assert response.status_code == 400 and "everyone in the room agreed" in response.get_json()[
+        "error"]
+    assert engine.consent_zone.enabled is True
     with caplog.at_level(logging.INFO):
-        response = post("switch", enabled="0")
+        response = post("switch", enabled="0", all_consented="yes")
     assert response.get_json()["message"].startswith("Consent zone off")
     assert engine.consent_zone.enabled is False
     assert client.get("/api/state").get_json()["consent_zone"]["enabled"] is False
@@ -96,7 +100,8 @@ def test_bad_zones_get_one_sentence_and_change_nothing(console, fields, says):
 
 def test_zone_actions_need_the_pin_and_the_csrf_token(console):
     engine, client, post = console
-    response = client.post("/facilitator/consent/switch", data={"enabled": "0"}, headers=JSON)
+    response = client.post("/facilitator/consent/switch",
+                           data={"enabled": "0", "all_consented": "yes"}, headers=JSON)
     assert response.status_code == 400  # logged in, but no CSRF token
     anonymous = create_app(engine, pin_hash=hash_pin(PIN)).test_client()
     for path in ("zone", "switch"):

@@ -100,8 +100,9 @@ function editor() {
     latest = zone;
     drawZone(svg, img, zone);
     $("zone-status").textContent = t(zone.enabled ? "f.zone.status_on" : "f.zone.status_off");
-    $("zone-off").hidden = !zone.enabled;
-    $("zone-on").hidden = zone.enabled;
+    $("zone-off-form").hidden = !zone.enabled;
+    $("zone-on-form").hidden = zone.enabled;
+    if (!zone.enabled) $("zone-all-consented").checked = false; // asked afresh every time
     $("zone-toml").textContent = tomlLines(zone);
     if (!typing && !start) {
       const xs = zone.polygon.map((p) => p[0]);
