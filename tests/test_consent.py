@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import create_app
 from device.assembly import build_session
-from device.config import Config, SessionConfig, load_config
+from device.config import Config, SessionConfig, describe, load_config
 from device.engine import Engine
 from recognition.consent import (HIDE_MARGIN, ConsentZone, contains, hide_faces, parse_polygon,
                                  rectangle, split_faces)
@@ -113,6 +113,16 @@ def test_config_section_from_file_and_environment(tmp_path):
     assert zone.polygon == rectangle(0.3, 0, 0.7, 1)
     with pytest.raises(ConfigError, match="consent.min_face_px"):
         load_config(None, environ={"OKO_CONSENT__MIN_FACE_PX": "-3"})
+
+
+def test_described_config_reads_back_as_the_same_zone(tmp_path):
+    zone = ConsentZone(enabled=False, polygon=((0.1, 0.2), (0.9, 0.1), (0.5, 0.95)),
+                       min_face_px=70)
+    text = describe(dataclasses.replace(Config(), consent=zone))
+    assert "polygon = [[0.1, 0.2], [0.9, 0.1], [0.5, 0.95]]" in text
+    path = tmp_path / "oko.toml"
+    path.write_text(text)
+    assert load_config(path, environ={}).consent == zone
 
 
 def test_blurring_takes_the_detail_out_of_only_those_boxes():
