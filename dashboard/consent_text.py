@@ -72,6 +72,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Tick that everyone in the room agreed; only then can the zone be switched off.",
         "Označite da su svi u prostoriji pristali; tek tada zona može da se isključi.",
     ),
+    "f.err.no_picture": ("No camera picture right now (paused or reconnecting).",
+                         "Trenutno nema slike kamere (pauzirana ili se ponovo povezuje)."),
     "f.err.zone": ("The zone's edges must be numbers from 0 to 100 (% of the picture).",
                    "Ivice zone moraju biti brojevi od 0 do 100 (% slike)."),
     "f.err.zone_small": ("That zone is too small for a person to stand in; draw it larger.",

@@ -36,6 +36,25 @@ def _done(key: str) -> Response:
     return redirect(url_for("facilitator.page"), 303)
 
 
+#: How long the editor's still picture waits for a camera frame before answering 503.
+_PICTURE_WAIT_S = 1.0
+
+
+@consent_zone.get("/picture.jpg")
+@facilitator_only(touch=False)
+def picture() -> Response:
+    """The latest annotated picture (faces outside the zone already blurred), once.
+
+    The zone editor reloads it every second instead of holding a second endless stream:
+    browsers open only six connections to one server, and the console already streams once.
+    503 while there is no picture (camera paused or offline).
+    """
+    item = current_engine().wait_jpeg(-1, timeout_s=_PICTURE_WAIT_S)
+    if item is None:
+        forms.reject("f.err.no_picture", 503)
+    return Response(item[1], mimetype="image/jpeg")
+
+
 @consent_zone.post("/zone")
 @facilitator_only
 def zone() -> Response:

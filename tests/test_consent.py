@@ -21,7 +21,9 @@ from recognition.errors import ConfigError
 from recognition.faces import api as face_api
 from recognition.types import Box, Frame
 from tests.fakes import ScriptedSource
-from tests.helpers import CROWD, crowd_image, oko, paste_face, load_bgr, wait_for
+from device.pin import hash_pin
+from tests.helpers import (CROWD, PIN, FakeClock, crowd_image, facilitator_login, load_bgr, oko,
+                           paste_face, wait_for)
 
 #: The test zone: the visitor (150 px, centre x 0.44) is in; the one passing at the edge
 #: (centre x 0.13) is outside the polygon; the one standing back (95 px) is too small.
@@ -244,16 +246,22 @@ def first_jpeg(client) -> np.ndarray:
 
 def test_the_served_stream_blurs_the_faces_outside_and_only_those():
     original = crowd_image()
+    clock = FakeClock()  # for the facilitator's login only
     with crowd_engine(ZONE) as engine:
-        client = create_app(engine).test_client()
+        client = create_app(engine, pin_hash=hash_pin(PIN), clock=clock).test_client()
         wait_for(lambda: engine.snapshot().session.visitors == 1)
         wait_for(lambda: len(engine._hidden) == 2)
         served = first_jpeg(client)
         state = client.get("/api/state").get_json()
-    for box in (PASSING, STANDING_BACK):
-        assert laplacian_variance(served, box) < laplacian_variance(original, box) / 10
+        facilitator_login(client, clock)
+        response = client.get("/facilitator/consent/picture.jpg")  # the zone editor's picture
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
+        editor = cv2.imdecode(np.frombuffer(response.data, np.uint8), cv2.IMREAD_COLOR)
     inner = Box(VISITOR.left + 20, VISITOR.top + 20, VISITOR.right - 20, VISITOR.bottom - 20)
-    assert laplacian_variance(served, inner) > laplacian_variance(original, inner) / 3
+    for picture in (served, editor):
+        for box in (PASSING, STANDING_BACK):
+            assert laplacian_variance(picture, box) < laplacian_variance(original, box) / 10
+        assert laplacian_variance(picture, inner) > laplacian_variance(original, inner) / 3
     assert [v["id"] for v in state["visitors"]] == ["V1"]
     assert state["visitors"][0]["companions"] == []
     assert state["consent_zone"] == {"enabled": True, "min_face_px": 120,

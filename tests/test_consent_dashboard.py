@@ -113,6 +113,14 @@ def test_zone_actions_need_the_pin_and_the_csrf_token(console):
     assert engine.consent_zone.enabled is True
 
 
+def test_the_editor_picture_needs_the_pin_and_says_when_there_is_none(console):
+    engine, client, _ = console
+    response = client.get("/facilitator/consent/picture.jpg", headers=JSON)  # never streams
+    assert response.status_code == 503 and "No camera picture" in response.get_json()["error"]
+    anonymous = create_app(engine, pin_hash=hash_pin(PIN)).test_client()
+    assert anonymous.get("/facilitator/consent/picture.jpg").status_code == 401
+
+
 def test_the_config_lines_that_keep_a_zone():
     zone = {"enabled": True, "polygon": [[0.2, 0.0], [0.8, 0.0], [0.8, 1.0], [0.2, 1.0]],
             "min_face_px": 45}

@@ -92,7 +92,12 @@ function editor() {
   svg.addEventListener("pointercancel", () => { start = null; draft.setAttribute("hidden", ""); });
   form.addEventListener("focusin", () => { typing = true; });
   form.addEventListener("focusout", () => { typing = false; });
-  img.addEventListener("load", () => latest && drawZone(svg, img, latest));
+  // A still picture reloaded each second (not a second endless stream: a browser opens only
+  // six connections to one server). The next one is asked for once this one has arrived.
+  const reload = () => setTimeout(() => { img.src = `${img.src.split("?")[0]}?t=${Date.now()}`; }, 1000);
+  img.addEventListener("load", () => { if (latest) drawZone(svg, img, latest); reload(); });
+  img.addEventListener("error", reload);
+  if (img.complete) reload();
 
   document.addEventListener("oko:status", (event) => {
     const zone = event.detail.state.consent_zone;
