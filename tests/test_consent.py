@@ -22,7 +22,7 @@ from recognition.faces import api as face_api
 from recognition.types import Box, Frame
 from tests.fakes import ScriptedSource
 from device.pin import hash_pin
-from tests.helpers import (CROWD, PIN, FakeClock, crowd_image, facilitator_login, load_bgr, oko,
+from tests.helpers import (CROWD, FACES, PIN, FakeClock, crowd_image, facilitator_login, load_bgr, oko,
                            paste_face, wait_for)
 
 #: The test zone: the visitor (150 px, centre x 0.44) is in; the one passing at the edge
@@ -307,3 +307,12 @@ def test_scan_analyses_every_face_unless_asked_for_the_zone(tmp_path):
     bad = oko("scan", "--consent-rect", "0.5,0.5,0.52,0.52", str(photo))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip().startswith("oko: --consent-rect") and "too small" in bad.stderr
+
+
+def test_eval_measures_every_face_whatever_the_zone(tmp_path):
+    config = tmp_path / "oko.toml"
+    config.write_text("[consent]\nmin_face_px = 1000\n")  # a zone nobody could step into
+    result = oko("eval", "faces", str(FACES), "--json", "--config", str(config))
+    report = json.loads(result.stdout)
+    (default,) = [s for s in report["scores"] if s["tolerance"] == report["tolerance"]]
+    assert report["people"] == 6 and default["recall"] == 1.0
