@@ -204,8 +204,6 @@ def props_command(args: argparse.Namespace) -> int:
 def eval_command(args: argparse.Namespace) -> int:
     """``oko eval faces``: score session identities on a labelled folder."""
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
-    # Accuracy is measured on every labelled face, wherever it sits in the photo.
-    config = dataclasses.replace(config, consent=EVERYONE)
     current = config.recognition.tolerance
     sweep = tuple(sorted({*DEFAULT_SWEEP, current}))
     result = evaluate(args.folder, build_session(config).pipeline, sweep)
