@@ -135,6 +135,19 @@ def test_blurring_takes_the_detail_out_of_only_those_boxes():
     assert laplacian_variance(image, VISITOR) == pytest.approx(before[0], rel=0.2)
 
 
+def test_blurring_at_the_picture_edge_and_of_odd_boxes_never_fails():
+    image = crowd_image()
+    before = image.copy()
+    hide_faces(image, [Box(-40, -40, 60, 60), Box(600, 440, 700, 540), Box(5, 5, 5, 5),
+                       Box(300, 300, 301, 301)])
+    assert image.shape == before.shape and image.dtype == before.dtype
+    assert not np.array_equal(image[:40, :40], before[:40, :40])  # the corner face is blurred
+    assert np.array_equal(image[200:280, 200:280], before[200:280, 200:280])  # nothing else
+    # A concave zone (an L along the left and bottom): its notch is outside.
+    ell = ((0.0, 0.0), (0.3, 0.0), (0.3, 0.7), (1.0, 0.7), (1.0, 1.0), (0.0, 1.0))
+    assert contains(ell, 0.1, 0.1) and contains(ell, 0.8, 0.9) and not contains(ell, 0.8, 0.3)
+
+
 # The pipeline and the session.
 
 def test_one_face_in_the_zone_two_outside_one_visitor_and_nothing_of_the_others(counted):
