@@ -11,7 +11,7 @@ from dashboard import create_app
 from dashboard.consent_zone import toml_lines
 from dashboard.lesson import KEYS
 from device.pin import hash_pin
-from tests.helpers import PIN, FakeClock, facilitator_login, fed_engine
+from tests.helpers import PIN, FakeClock, csrf_from, facilitator_login, fed_engine
 
 JSON = {"X-Requested-With": "fetch"}
 
@@ -58,6 +58,13 @@ def test_facilitator_draws_a_zone_and_it_applies_at_once(console, caplog):
     assert post("zone", left="80", top="0", right="20", bottom="100").status_code == 200
     assert engine.consent_zone.polygon[0] == (0.2, 0.0)  # edges in either order
     assert engine.consent_zone.min_face_px == 60  # kept when not given
+    # Without JavaScript the form posts plainly and comes back to the page with the message.
+    token = csrf_from(client.get("/facilitator").get_data(as_text=True))
+    plain = client.post("/facilitator/consent/zone", data={
+        "csrf_token": token, "left": "10", "top": "0", "right": "90", "bottom": "100"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/facilitator")
+    assert "Consent zone set." in client.get("/facilitator").get_data(as_text=True)
+    assert 'value="90"' in client.get("/facilitator").get_data(as_text=True)
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "consent zone changed by the facilitator" in logged and "0.755" not in logged
 
