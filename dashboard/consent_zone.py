@@ -14,7 +14,7 @@ from flask import Blueprint, Response, flash, g, jsonify, redirect, request, url
 from dashboard import forms
 from dashboard.auth import facilitator_only
 from dashboard.display import display, language
-from dashboard.engine import current_engine
+from dashboard.engine import current_engine, sendable, zero
 from dashboard.errors import wants_json
 from dashboard.i18n import translate
 from recognition.consent import ConsentZone, parse_polygon, rectangle
@@ -52,7 +52,10 @@ def picture() -> Response:
     item = current_engine().wait_jpeg(-1, timeout_s=_PICTURE_WAIT_S)
     if item is None:
         forms.reject("f.err.no_picture", 503)
-    return Response(item[1], mimetype="image/jpeg")
+    body = sendable(item[1])
+    response = Response(body, mimetype="image/jpeg")
+    response.call_on_close(lambda: zero(body))  # our copy of the picture, once sent
+    return response
 
 
 @consent_zone.post("/zone")
