@@ -5,7 +5,8 @@ recognition internals. Every asset is served from this package (no CDN), under a
 
 Blueprints: :mod:`dashboard.kiosk` (``/``, ``/api/state``, ``/events``, ``/healthz``,
 ``/stream.mjpg``), :mod:`dashboard.visitors` (``/api/visitors/<id>``, its thumbnail and
-faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions). Visitor data
+faceprint), :mod:`dashboard.facilitator` (``/facilitator`` and its actions) and
+:mod:`dashboard.consent_zone` (``/facilitator/consent/…``: the consent zone). Visitor data
 goes only to a loopback client or a logged-in facilitator (:mod:`dashboard.exposure`).
 """
 
@@ -82,6 +83,7 @@ def create_app(
     from dashboard import errors, exposure
     from dashboard.auth import Access, csrf_token
     from dashboard.display import Display, language as page_language
+    from dashboard.consent_zone import consent_zone, toml_lines
     from dashboard.facilitator import facilitator
     from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_decimal, format_number, translate
     from dashboard.kiosk import kiosk
@@ -115,6 +117,7 @@ def create_app(
     app.register_blueprint(kiosk)
     app.register_blueprint(visitors)
     app.register_blueprint(facilitator)
+    app.register_blueprint(consent_zone)
     errors.register(app)
     exposure.register(app)
 
@@ -124,7 +127,7 @@ def create_app(
     app.jinja_env.globals.update(
         t=t, csrf_token=csrf_token, page_language=page_language, catalogue=catalogue,
         language_names=LANGUAGE_NAMES, format_number=format_number, format_decimal=format_decimal,
-        tolerance_range=TOLERANCE_RANGE,
+        tolerance_range=TOLERANCE_RANGE, consent_toml=toml_lines,
     )
 
     @app.after_request

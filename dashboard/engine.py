@@ -8,6 +8,7 @@ import numpy as np
 from flask import current_app
 
 from device.snapshot import Snapshot
+from recognition.consent import ConsentZone
 from recognition.dossier import WipeReceipt
 from recognition.scrub import overwrite
 
@@ -46,6 +47,13 @@ class EngineLike(Protocol):
 
     def set_tolerance(self, tolerance: float) -> None:
         """Move the matching tolerance (:data:`~recognition.faces.identities.TOLERANCE_RANGE`); raises ConfigError outside."""
+
+    @property
+    def consent_zone(self) -> ConsentZone:
+        """The consent zone in force."""
+
+    def set_consent_zone(self, zone: ConsentZone) -> None:
+        """Move the consent zone or switch it on or off, from the next frame."""
 
     def enrol_visitor(self, label: str, visitor_id: str) -> bool:
         """Put a consenting visitor on the watchlist; False if unknown."""

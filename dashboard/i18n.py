@@ -1,7 +1,7 @@
 """English and Serbian (Latin script): every string the pages show, looked up by key.
 
-The strings themselves live in :mod:`dashboard.kiosk_text`, :mod:`dashboard.facilitator_text`
-and :mod:`dashboard.lesson`, each as ``key: (english, serbian)``. Placeholders are
+The strings themselves live in :mod:`dashboard.kiosk_text`, :mod:`dashboard.facilitator_text`,
+:mod:`dashboard.consent_text` and :mod:`dashboard.lesson`, each as ``key: (english, serbian)``. Placeholders are
 ``{name}``, filled with :func:`translate` here and with the same syntax by ``i18n.js``.
 Texts avoid counted nouns ("3 visitors") because Serbian has three plural forms; they use
 "label: number" instead.
@@ -21,11 +21,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def _sources() -> tuple[Mapping[str, tuple[str, str]], ...]:
+    from dashboard.consent_text import TEXT as CONSENT
     from dashboard.facilitator_text import TEXT as FACILITATOR
     from dashboard.kiosk_text import TEXT as KIOSK
     from dashboard.lesson import lesson_text
 
-    return (KIOSK, FACILITATOR, lesson_text())
+    return (KIOSK, FACILITATOR, CONSENT, lesson_text())
 
 
 @cache

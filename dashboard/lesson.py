@@ -1,10 +1,11 @@
 """Lesson mode: a guided sequence of screens for educators, with talking points.
 
-Detection → The faceprint → Re-identification → Companions → The car → The watchlist → The
-scale → The wipe. The facilitator advances it; the visitor screen shows the step's caption
-and highlights the part of the screen (``focus``) the step is about. Step titles and the
-buttons the captions name are the ones ``docs/lesson-plan.md`` uses (a test checks it).
-Figures come from the fact sheet shipped as ``docs/belgrade-facts.md``, with their sources.
+Detection → The consent zone → The faceprint → Re-identification → Companions → The car →
+The watchlist → The scale → The wipe. The facilitator advances it; the visitor screen shows
+the step's caption and highlights the part of the screen (``focus``) the step is about. Step
+titles and the buttons the captions name are the ones ``docs/lesson-plan.md`` uses (a test
+checks it). Figures come from the fact sheet shipped as ``docs/belgrade-facts.md``, with
+their sources.
 """
 
 from __future__ import annotations
@@ -47,6 +48,28 @@ STEPS: tuple[LessonStep, ...] = (
           "(hiljade.kamera.rs).")),
         ("Ask someone to step in, then to turn sideways or cover half their face.",
          "Zamolite nekoga da stane ispred kamere, pa da se okrene bočno ili pokrije pola lica."),
+    ),
+    LessonStep(
+        "consent", "stream",
+        ("The consent zone", "Zona saglasnosti"),
+        ("Here only people who step into the marked zone are analysed; everyone else is "
+         "blurred. The city's cameras analyse everyone who passes.",
+         "Ovde se analiziraju samo ljudi koji uđu u označenu zonu; svi ostali su zamućeni. "
+         "Gradske kamere analiziraju svakoga ko prođe."),
+        (("Consent needs a choice. Stepping in is one; on a street there is no way to "
+          "choose.",
+          "Za saglasnost je potreban izbor. Ulazak u zonu je jedan; na ulici nema načina da "
+          "se izabere."),
+         ("If everyone in the room agreed, switch the zone off: the people standing back get "
+          "numbers and faceprints too — what the city's system does all the time.",
+          "Ako su svi u prostoriji saglasni, isključite zonu: i ljudi koji stoje pozadi dobijaju "
+          "brojeve i otiske lica — ono što gradski sistem radi sve vreme."),
+         ("Switch it on again before the group leaves.",
+          "Ponovo je uključite pre nego što grupa ode.")),
+        ("Ask someone to stand at the side or further back: they are blurred. Then switch "
+         "the zone off, and on again.",
+         "Zamolite nekoga da stane sa strane ili dalje pozadi: zamućen je. Zatim isključite "
+         "zonu, pa je ponovo uključite."),
     ),
     LessonStep(
         "faceprint", "faceprint",

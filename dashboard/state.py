@@ -125,6 +125,7 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "tolerance": snapshot.tolerance,
             "watchlist_size": len(snapshot.watchlist),
         },
+        "consent_zone": snapshot.consent_zone.json(),
         "last_wipe": None if r is None else {
             "visitors": r.visitors,
             "encodings": r.encodings,

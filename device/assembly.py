@@ -17,9 +17,9 @@ from recognition.session import Session
 
 
 def build_session(config: Config = Config(), *, watchlist: Watchlist | None = None) -> Session:
-    """A fresh session (pipeline + dossier) with the recognition and session settings of
-    ``config``; ``watchlist`` starts it with enrolled entries (``oko scan --watch``)."""
-    pipeline = Pipeline(config.recognition)
+    """A fresh session (pipeline + dossier) with the recognition, consent-zone and session
+    settings of ``config``; ``watchlist`` starts it with enrolled entries (``oko scan --watch``)."""
+    pipeline = Pipeline(config.recognition, config.consent)
     dossier = Dossier(tolerance=config.recognition.tolerance, watchlist=watchlist)
     return Session(dossier, pipeline, idle_wipe_s=config.session.idle_wipe_s,
                    max_session_s=config.session.max_session_s, mode=config.session.mode)

@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--tolerance", type=float, help="faceprint match tolerance (default 0.55)")
     scan.add_argument("--watch", action="append", default=[], metavar="LABEL=PHOTO",
                       help="enrol the face in PHOTO on the demo watchlist as LABEL (repeatable)")
+    scan.add_argument("--consent-zone", action="store_true",
+                      help="analyse only faces inside the [consent] zone of the config, as "
+                      "the live exhibit does (others are listed with \"in_zone\": false and "
+                      "never analysed). Default: every face is analysed")
+    scan.add_argument("--consent-rect", metavar="LEFT,TOP,RIGHT,BOTTOM",
+                      help="like --consent-zone, with this rectangle as the zone (fractions "
+                      "of the picture, e.g. 0.2,0,0.8,1)")
 
     doctor = sub.add_parser(
         "doctor", parents=[configured],

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from recognition.consent import ConsentZone
 from recognition.errors import ConfigError
 from recognition.pipeline import RecognitionSettings
 
@@ -92,6 +93,7 @@ class Config:
     session: SessionConfig = SessionConfig()
     dashboard: DashboardConfig = DashboardConfig()
     controls: ControlsConfig = ControlsConfig()
+    consent: ConsentZone = ConsentZone()
 
 
 def load_config(
@@ -136,10 +138,15 @@ def describe(config: Config) -> str:
             if item.name == "pin_hash" and value:
                 value = "(set)"  # a secret, even hashed: never shown
             text = f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(
-                value, bool) else repr(value)
+                value, bool) else _toml_array(value) if isinstance(value, tuple) else repr(value)
             lines.append(f"{item.name} = {text}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _toml_array(value: tuple) -> str:
+    """A tuple (of numbers or of tuples) as a TOML array."""
+    return "[" + ", ".join(_toml_array(v) if isinstance(v, tuple) else repr(v) for v in value) + "]"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -200,6 +207,12 @@ def _build(layers: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Config:
 
 def _coerce(name: str, item: dataclasses.Field, raw: Any, origin: str) -> Any:
     kind = type(item.default)
+    meta = item.metadata
+    if "parse" in meta:  # structured values (the consent polygon) say themselves what is wrong
+        try:
+            return meta["parse"](raw)
+        except ValueError as exc:
+            raise ConfigError(f"Setting {name} in the {origin} is not valid: {exc}.") from None
     try:
         if kind is bool:
             value = raw if isinstance(raw, bool) else _parse_bool(str(raw))
@@ -213,7 +226,6 @@ def _coerce(name: str, item: dataclasses.Field, raw: Any, origin: str) -> Any:
         raise ConfigError(
             f"Setting {name} = {raw!r} in the {origin} is not a valid {kind.__name__}."
         ) from None
-    meta = item.metadata
     if "choices" in meta and value not in meta["choices"]:
         raise ConfigError(
             f"Setting {name} = {raw!r} in the {origin} must be one of "

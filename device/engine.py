@@ -27,6 +27,7 @@ from device.rematch import MatchRefresher
 from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from device.stream import JpegStream, encode_jpeg
+from recognition.consent import ConsentZone
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
@@ -86,6 +87,7 @@ class Engine:
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
         self._plate_marks: tuple[tuple[Box, str], ...] = ()
+        self._hidden: tuple[Box, ...] = ()  # faces outside the consent zone, to blur
         self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
         self._analysis_ms = 0.0
         self._dropped = 0
@@ -267,6 +269,24 @@ class Engine:
         with self._lock:
             self._hits_seen -= cleared
 
+    @property
+    def consent_zone(self) -> ConsentZone:
+        """The consent zone in force: only faces inside it are analysed."""
+        return self.session.pipeline.consent
+
+    def set_consent_zone(self, zone: ConsentZone) -> None:
+        """Move the consent zone or switch it on or off, from the next frame on (no restart).
+
+        Logged as an event, with no picture or face data.
+        """
+        before = self.session.pipeline.consent
+        self.session.pipeline.consent = zone  # one attribute: the analysis reads it per frame
+        if zone.enabled != before.enabled:
+            log.info("consent zone switched %s by the facilitator", "on" if zone.enabled else "off")
+        if zone.polygon != before.polygon or zone.min_face_px != before.min_face_px:
+            log.info("consent zone changed by the facilitator (%d corners, faces from %d px)",
+                     len(zone.polygon), zone.min_face_px)
+
     def enrol_visitor(self, label: str, visitor_id: str) -> bool:
         """Put a visitor who consented on the demo watchlist as ``label``; False if unknown."""
         with self._lock:
@@ -360,6 +380,7 @@ class Engine:
             )
             receipt, tolerance = self.session.last_receipt, records.tolerance
             watchlist, paused, recording = records.watchlist.labels, self._paused, self._recording
+            zone = self.session.pipeline.consent
         return Snapshot(
             session=info,
             visitors=records.profiles(),
@@ -372,6 +393,7 @@ class Engine:
             paused=paused,
             recording=recording,
             taken_s=now,
+            consent_zone=zone,
         )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
@@ -419,8 +441,10 @@ class Engine:
                     self._frame_ready.notify_all()
             if self.stream.watched:
                 fresh = self._clock() - self._faces_s <= _MAX_BOX_AGE_S
+                # Hidden faces stay blurred however old their boxes: better a blurred empty
+                # spot than a bystander shown while the analysis catches up.
                 self.stream.publish(frame.image, self._faces if fresh else (),
-                                    self._plate_marks if fresh else ())
+                                    self._plate_marks if fresh else (), self._hidden)
 
     def _reconnect(self) -> None:
         """Close and reopen the source until it works; analysis waits meanwhile."""
@@ -511,6 +535,9 @@ class Engine:
         """Put a frame's result into the session (under ``_lock``); return (wipe, new hits)."""
         receipt = None
         with self._lock:
+            # Where the faces outside the zone are: display state, not session data, so it is
+            # kept through a wipe (else bystanders would show unblurred until the next frame).
+            self._hidden = result.hidden
             if self.session.number != session_number or not self._recording or self._paused:
                 # Wiped or paused while this frame was analysed: it belongs to no session.
                 for face in result.faces:

@@ -1,4 +1,5 @@
-"""Drawing what the system sees onto the display frame: face boxes and visitor labels."""
+"""Drawing what the system sees onto the display frame: face boxes and visitor labels, with
+the faces outside the consent zone blurred first."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from recognition.consent import hide_faces
 from recognition.types import Box, FaceObservation
 
 _BOX_BGR = (40, 40, 230)
@@ -15,13 +17,16 @@ _PLATE_BGR = (200, 120, 20)
 
 
 def annotate(image: np.ndarray, faces: Sequence[FaceObservation],
-             plates: Sequence[tuple[Box, str]] = ()) -> np.ndarray:
+             plates: Sequence[tuple[Box, str]] = (), hidden: Sequence[Box] = ()) -> np.ndarray:
     """Return a copy of ``image`` (BGR) with a box and label per face and per plate.
+
+    The faces in ``hidden`` (outside the consent zone) are blurred beyond recognition and get
+    no box or label: the system does not look at them.
 
     A face not yet matched is labelled "scanning" in amber; a matched one with its visitor
     id in red, the colour of the recording light. Plates are boxed in blue with their reading.
     """
-    out = image.copy()
+    out = hide_faces(image.copy(), hidden)
     scale = max(0.5, out.shape[1] / 1280)
     marks = [(f.box, f.visitor_id or "scanning", _BOX_BGR if f.visitor_id else _PENDING_BGR)
              for f in faces]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from recognition.consent import EVERYONE, ConsentZone
 from recognition.session import SessionInfo
 from recognition.plates.cars import CarProfile
 from recognition.dossier import Profile, WipeReceipt
@@ -43,6 +44,7 @@ class Snapshot:
     recording: bool = False
     taken_s: float = 0.0
     plates: tuple[CarProfile, ...] = ()
+    consent_zone: ConsentZone = EVERYONE
 
 
 _THERMAL_ZONE = "/sys/class/thermal/thermal_zone0/temp"

@@ -44,9 +44,10 @@ class JpegStream:
         return self._clock() - self._viewer_s <= VIEWER_GRACE_S
 
     def publish(self, image: np.ndarray, faces: Sequence[FaceObservation],
-                plates: Sequence[tuple[Box, str]] = ()) -> None:
-        """Draw ``faces`` and ``plates`` on ``image`` (BGR), encode it and wake every viewer."""
-        data = encode_jpeg(annotate(image, faces, plates), self.quality, zero_picture=True)
+                plates: Sequence[tuple[Box, str]] = (), hidden: Sequence[Box] = ()) -> None:
+        """Draw ``faces`` and ``plates`` on ``image`` (BGR), blur the ``hidden`` faces (outside
+        the consent zone), encode it and wake every viewer."""
+        data = encode_jpeg(annotate(image, faces, plates, hidden), self.quality, zero_picture=True)
         if data is None:
             return
         with self._ready:

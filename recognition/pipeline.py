@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from recognition.consent import EVERYONE, ConsentZone, hide_faces, split_faces
 from recognition.faces.colour import clothing_colour
 from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
@@ -82,10 +83,16 @@ class Pipeline:
 
     Args:
         settings: detection and encoding knobs.
+        consent: the consent zone; faces outside it are only located, to be hidden (see
+            :mod:`recognition.consent`). Replace :attr:`consent` to move it or switch it off;
+            each frame reads it once. Default: analyse every face.
     """
 
-    def __init__(self, settings: RecognitionSettings = RecognitionSettings()):
+    def __init__(self, settings: RecognitionSettings = RecognitionSettings(),
+                 consent: ConsentZone = EVERYONE):
         self.settings = settings
+        self.consent = consent
+        self._hidden: list[Box] = []
         self.tracker = Tracker(refresh_s=settings.refresh_s)
         self._since_detect = settings.detect_every  # detect on the first frame
         self._detected_s = float("-inf")
@@ -135,7 +142,7 @@ class Pipeline:
                  copies: list[np.ndarray]) -> FrameResult:
         """:meth:`process` on ``source`` (the analysis picture); every working copy of the
         frame it makes is appended to ``copies``, for the caller to zero."""
-        s = self.settings
+        s, zone = self.settings, self.consent
         now_s = frame.captured_s
         display_w, display_h = frame.size
 
@@ -155,22 +162,31 @@ class Pipeline:
         followed = None
         if self._since_detect + 1 < s.detect_every and now_s - self._detected_s < MAX_FOLLOW_S:
             followed = self._follow(tiny, to_tiny, now_s)
+        if followed is not None and zone.enabled and not all(
+                zone.admits(t.box, (display_w, display_h), detect_scale=1 / to_display)
+                for t in followed):
+            followed = None  # someone left the zone: detect, so they are hidden from now on
         timings["track"] = _ms_since(started)
 
         if followed is not None:
             self._since_detect += 1
             tracks = followed
             boxes = [t.box for t in tracks]
+            hidden = self._hidden  # where they were last detected; hiding pads for movement
         else:
             started = time.perf_counter()
             boxes = detect_faces(
                 kept(cv2.cvtColor(small, cv2.COLOR_BGR2RGB)),
                 upsample=s.upsample,
                 model=s.model,
-                min_size_px=round(s.min_face_px / to_display),
+                # Under a consent zone small faces are found too, so they can be hidden.
+                min_size_px=0 if zone.enabled else round(s.min_face_px / to_display),
             )
             boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
             timings["detect"] = _ms_since(started)
+            # Before anything else looks at a face: outside the zone it is only hidden.
+            boxes, hidden = self._split(boxes, zone, (display_w, display_h), to_display)
+            self._hidden = hidden
             tracks = self.tracker.update(boxes, now_s)
             for track in tracks:
                 if track.template is not None:
@@ -204,9 +220,13 @@ class Pipeline:
                 if s.cues and boxes else [None] * len(boxes)
             timings["cues"] = _ms_since(started)
 
-            clothing = {i: clothing_colour(frame.image, boxes[i]) for i in encodings}
+            # Thumbnails and clothing are cut from a copy with the hidden faces blurred, so a
+            # bystander next to a visitor is not in the visitor's thumbnail.
+            picture = kept(hide_faces(frame.image.copy(), hidden)) if hidden and encodings \
+                else frame.image
+            clothing = {i: clothing_colour(picture, boxes[i]) for i in encodings}
             for i in encodings:
-                crops[i] = face_crop(frame.image, boxes[i])
+                crops[i] = face_crop(picture, boxes[i])
         except BaseException:
             # The new faceprints and thumbnails would reach nobody who zeroes them.
             for array in (*encodings.values(), *crops.values()):
@@ -226,12 +246,25 @@ class Pipeline:
             timings_ms=timings,
             plates=plates,
             vehicles=vehicles,
+            hidden=tuple(hidden),
         )
+
+    def _split(self, boxes: list[Box], zone: ConsentZone, size: tuple[int, int],
+               to_display: float) -> tuple[list[Box], list[Box]]:
+        """(analysed, hidden) display boxes: under an enabled zone, faces smaller than
+        ``min_face_px`` of the recognition settings are hidden too, not dropped."""
+        if not zone.enabled:
+            return boxes, []
+        too_small = [b for b in boxes if b.width < self.settings.min_face_px]
+        analysed, hidden = split_faces(zone, [b for b in boxes if b not in too_small], size,
+                                       detect_scale=1 / to_display)
+        return analysed, hidden + too_small
 
     def reset(self) -> None:
         """Forget all tracks, e.g. when the session is wiped."""
         self.tracker.reset()
         self._visible = []
+        self._hidden = []
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
         self.plates.wipe()

@@ -137,7 +137,9 @@ class FrameResult:
     """Everything the pipeline found in one frame.
 
     ``vehicles`` is every vehicle's voted plate as of this frame when plates were looked for
-    in it, else ``None`` (plates are looked for on face-detection frames only).
+    in it, else ``None`` (plates are looked for on face-detection frames only). ``hidden``
+    holds the boxes (display pixels) of faces outside the consent zone: never analysed, only
+    to be blurred wherever the picture is shown.
     """
 
     seq: int
@@ -148,3 +150,4 @@ class FrameResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     plates: tuple[PlateObservation, ...] = ()
     vehicles: tuple[Vehicle, ...] | None = None
+    hidden: tuple[Box, ...] = ()

@@ -188,6 +188,54 @@ def csrf_from(page: str) -> str:
     return match.group(1)
 
 
+def paste_face(canvas: np.ndarray, name: str, *, face_px: int, centre: tuple[int, int]) -> None:
+    """Paste the largest face of test photo ``name`` (head and some shoulder) into ``canvas``,
+    scaled so its face box is about ``face_px`` wide, centred on ``centre`` (x, y)."""
+    image = load_bgr(name)
+    box = detect_faces(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))[0]
+    margin = box.width * 0.35
+    x0, y0 = max(0, round(box.left - margin)), max(0, round(box.top - margin))
+    x1 = min(image.shape[1], round(box.right + margin))
+    y1 = min(image.shape[0], round(box.bottom + margin))
+    scale = face_px / box.width
+    patch = cv2.resize(image[y0:y1, x0:x1], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # Place the face box's centre (not the patch's) on ``centre``.
+    fx = round(((box.left + box.right) / 2 - x0) * scale)
+    fy = round(((box.top + box.bottom) / 2 - y0) * scale)
+    left, top = centre[0] - fx, centre[1] - fy
+    h, w = patch.shape[:2]
+    ch, cw = canvas.shape[:2]
+    a, b = max(0, -top), max(0, -left)
+    canvas[max(0, top):min(ch, top + h), max(0, left):min(cw, left + w)] = \
+        patch[a:a + min(ch, top + h) - max(0, top), b:b + min(cw, left + w) - max(0, left)]
+
+
+#: Where the faces of :func:`crowd_image` are: (photo, face width px, centre) — the visitor
+#: who stepped in, someone passing at the edge, and someone standing back.
+CROWD = (("obama.jpg", 150, (280, 250)), ("biden.jpg", 120, (80, 250)),
+         ("kit_harington2.jpeg", 95, (480, 140)))
+
+
+def crowd_image() -> np.ndarray:
+    """A 640×480 BGR picture of three real faces from tests/data (see :data:`CROWD`)."""
+    canvas = np.full((480, 640, 3), 90, np.uint8)
+    # A little real texture in the background, so blurring is measured against a scene.
+    backdrop = cv2.resize(load_bgr("two_people.jpg"), (640, 480), interpolation=cv2.INTER_AREA)
+    canvas[:] = cv2.GaussianBlur(backdrop, (0, 0), 6)
+    for name, face_px, centre in CROWD:
+        paste_face(canvas, name, face_px=face_px, centre=centre)
+    return canvas
+
+
+def facilitator_login(client, clock: FakeClock, pin: str = PIN) -> str:
+    """Log ``client`` in to the facilitator page with ``pin``; return the CSRF token."""
+    token = csrf_from(client.get("/facilitator").get_data(as_text=True))
+    clock.advance(2.0)  # past the one-attempt-a-second limit
+    response = client.post("/facilitator/login", data={"pin": pin, "csrf_token": token},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return csrf_from(client.get("/facilitator").get_data(as_text=True))
+
 # Browser tests: Debian's Chromium driven by Python playwright, against a server in this process.
 
 CHROMIUM = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")

@@ -144,7 +144,7 @@ def test_next_on_the_last_lesson_step_finishes_the_lesson(served, context):
     console.click("button.step[value='wipe']")
     console.wait_for_function("() => document.querySelector('#lesson-next').textContent"
                               " === 'Next: finish the lesson'")
-    assert "Step 8 of 8" in console.locator("#lesson-status").inner_text()
+    assert "Step 9 of 9" in console.locator("#lesson-status").inner_text()
     console.click("#lesson-next")
     console.wait_for_function("() => document.querySelector('#messages').textContent"
                               ".includes('last step')")

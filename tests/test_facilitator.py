@@ -284,9 +284,9 @@ def test_lesson_mode_is_followed_by_the_visitor_screen(console):
     assert post("lesson", action="start").get_json()["message"] == "Lesson: Detection"
     post("lesson", action="next")
     assert client.get("/api/state").get_json()["display"]["lesson"] == {
-        "step": "faceprint", "focus": "faceprint", "number": 2, "count": 8}
+        "step": "consent", "focus": "stream", "number": 2, "count": 9}
     page = client.get("/facilitator").get_data(as_text=True)
-    assert "Step 2 of 8: The faceprint" in page and "Unlike a password" in page
+    assert "Step 2 of 9: The consent zone" in page and "Consent needs a choice" in page
     assert post("lesson", action="goto", step="scale").status_code == 200
     assert post("lesson", action="goto", step="nope").status_code == 400
     assert post("lesson", action="dance").status_code == 400

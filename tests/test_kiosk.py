@@ -198,8 +198,8 @@ def test_translate_fills_placeholders():
 
 
 def test_lesson_runs_in_the_issue_order_and_the_display_follows():
-    assert KEYS == ("detect", "faceprint", "reidentify", "companions", "car", "watchlist",
-                    "scale", "wipe")
+    assert KEYS == ("detect", "consent", "faceprint", "reidentify", "companions", "car",
+                    "watchlist", "scale", "wipe")
     assert all(step.points for step in STEPS)
     display = Display("sr")
     assert display.json() == {"language": "sr", "lesson": None}
@@ -207,7 +207,7 @@ def test_lesson_runs_in_the_issue_order_and_the_display_follows():
     assert display.lesson("back").key == "detect"
     assert display.lesson("goto", "wipe").key == "wipe"
     assert display.lesson("next").key == "wipe"  # stays on the last step
-    assert display.json()["lesson"] == {"step": "wipe", "focus": "wipe", "number": 8, "count": 8}
+    assert display.json()["lesson"] == {"step": "wipe", "focus": "wipe", "number": 9, "count": 9}
     assert display.lesson("stop") is None
     for bad in (("jump", None), ("goto", "nope")):
         with pytest.raises(ValueError):

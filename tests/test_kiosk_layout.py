@@ -94,7 +94,7 @@ def open_with_state(context, url: str, state: dict, query: str = ""):
 READABLE = ["#known-title", ".lede", ".explain", ".item h4", ".item .value", ".bar-label",
             ".bar-count", ".sources", ".note", "#scale-learned", ".session-line",
             ".countdown-line", ".receipt p", ".plates .value", ".card h3", ".presence",
-            ".privacy", "#health", ".panel h2"]
+            ".privacy", "#health", ".panel h2", "#zone-note"]
 
 
 def small_texts(page) -> list[str]:

@@ -172,6 +172,7 @@ async function refresh() {
   renderLesson(status.state.display.lesson);
   renderRows($("health"), status.rows.health);
   renderRows($("stats"), status.rows.stats);
+  document.dispatchEvent(new CustomEvent("oko:status", { detail: status })); // zone.js
 }
 
 const slider = $("tolerance");

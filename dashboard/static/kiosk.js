@@ -5,6 +5,7 @@
 
 import { Cards, fits, plateInfo } from "./cards.js";
 import { el, language, number, setLanguage, t } from "./i18n.js";
+import { showZone } from "./zone.js";
 
 const RECEIPT_SHOWN_S = 15;
 const POLL_MS = 1000;
@@ -132,6 +133,7 @@ function render(state) {
   cards.render(state, aspect());
   renderScale(state);
   renderHealth(state);
+  showZone(state.consent_zone);
 }
 
 function lost() {

@@ -30,6 +30,7 @@ from device.camera import DEMO_CLIP, OpenCVSource
 from device.config import Config, SessionConfig
 from device.engine import Engine
 from device.overlay import annotate
+from device.tools.blur_bench import FACES_OUTSIDE, blur_cost
 from device.snapshot import rss_mb
 from device.tools.bench_viewers import viewers_drop
 from recognition.errors import CameraUnavailable
@@ -296,6 +297,8 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
             "fps": run_ours(crowd, 30.0, settings)["fps"],
             "textbook_fps": run_textbook(crowd[:3], settings, seconds / 8)["fps"],
         }
+    progress("blurring faces outside the consent zone")
+    consent_blur = blur_cost(mosaic_frames(patch, FACES_OUTSIDE, frames=60), settings)
     progress("resolutions")
     by_resolution = {}
     for width, height in RESOLUTIONS:
@@ -331,6 +334,7 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
         "by_resolution": by_resolution,
         "viewers": viewers,
         "viewers_25": viewers_25,
+        "consent_blur_ms": consent_blur,
     }
 
 
@@ -357,6 +361,9 @@ def format_report(r: dict) -> str:
         f"{r['viewers_25']['cpu_drop_pct']:.1f}%, of which beyond one viewer "
         f"{r['viewers_25']['cpu_drop_beyond_one_pct']:.1f}%; "
         f"target <= {r['viewers_25']['target_pct']:.0f}%)",
+        f"blurring {r['consent_blur_ms']['faces']:g} faces outside the consent zone at "
+        f"{r['consent_blur_ms']['size']}: {r['consent_blur_ms']['median']:.3f} ms median, "
+        f"{r['consent_blur_ms']['p95']:.3f} ms p95",
         "", "stage       median ms   p95 ms",
         *(f"{name:10s} {s['median']:9.2f} {s['p95']:8.2f}" for name, s in r["stages_ms"].items()),
         "", "faces  ours fps  textbook fps",

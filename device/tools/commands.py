@@ -19,7 +19,11 @@ from recognition.errors import ConfigError
 from device.tools.evaluate import DEFAULT_SWEEP, evaluate, format_table
 from device.tools.scan import load_encoding, record_json, record_rows, scan
 from device.assembly import build_session
+from recognition.consent import EVERYONE, ConsentZone, parse_polygon, rectangle
 from recognition.faces.watchlist import Watchlist
+
+#: ``--consent-zone``: use the zone of the config.
+SCAN_CONFIGURED_ZONE = "config"
 
 
 def scan_command(args: argparse.Namespace) -> int:
@@ -27,7 +31,9 @@ def scan_command(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides={"recognition.tolerance": args.tolerance})
     # Stills can hold a crowd; encode every face of a photo, not two per frame.
     settings = dataclasses.replace(config.recognition, max_encodes_per_frame=50)
-    config = dataclasses.replace(config, recognition=settings)
+    asked = args.consent_rect or (SCAN_CONFIGURED_ZONE if args.consent_zone else None)
+    config = dataclasses.replace(config, recognition=settings,
+                                 consent=scan_zone(asked, config.consent))
     watchlist = Watchlist()
     for item in args.watch:
         label, _, photo = item.partition("=")
@@ -52,6 +58,33 @@ def scan_command(args: argparse.Namespace) -> int:
     watchlist.clear()
     dossier.wipe(0.0)
     return 1 if failed else 0
+
+
+def scan_zone(value: str | None, configured: ConsentZone) -> ConsentZone:
+    """The consent zone of a scan: none (every face analysed) for ``None``; for
+    :data:`SCAN_CONFIGURED_ZONE` (``--consent-zone``) the ``[consent]`` zone of the config
+    (even if switched off there); for ``LEFT,TOP,RIGHT,BOTTOM`` (``--consent-rect``, fractions
+    0-1) that rectangle with the config's ``min_face_px``.
+
+    Raises:
+        ConfigError: the rectangle is not four numbers making a usable zone.
+    """
+    if value is None:
+        return EVERYONE
+    if value == SCAN_CONFIGURED_ZONE:
+        return dataclasses.replace(configured, enabled=True)
+    try:
+        edges = [float(v) for v in value.split(",")]
+    except ValueError:
+        edges = []
+    try:
+        if len(edges) != 4:
+            raise ValueError("it needs four numbers: left, top, right, bottom")
+        polygon = parse_polygon(rectangle(*edges))
+    except ValueError as exc:
+        raise ConfigError(f"--consent-rect {value!r} is not a usable zone: {exc} "
+                          "(fractions 0-1, e.g. 0.2,0,0.8,1).") from None
+    return dataclasses.replace(configured, enabled=True, polygon=polygon)
 
 
 def bench_command(args: argparse.Namespace) -> int:

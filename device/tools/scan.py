@@ -18,7 +18,7 @@ import numpy as np
 from recognition.dossier import Dossier
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import Pipeline, RecognitionSettings, encode_largest_face
-from recognition.types import FaceObservation, Frame, PlateObservation
+from recognition.types import Box, FaceObservation, Frame, PlateObservation
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,17 @@ STILL_GAP_S = 5.0
 
 @dataclass(frozen=True)
 class ScanRecord:
-    """The faces found in one image or video frame, or why it could not be read."""
+    """The faces found in one image or video frame, or why it could not be read.
+
+    ``hidden`` holds the faces outside the consent zone (only with ``--consent-zone``).
+    """
 
     source: str
     frame: int
     faces: tuple[FaceObservation, ...] = ()
     error: str | None = None
     plates: tuple[PlateObservation, ...] = ()
+    hidden: tuple[Box, ...] = ()
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -110,7 +114,8 @@ def scan(
                 log.debug("analysis failed", exc_info=True)
                 yield ScanRecord(str(path), number, error=f"analysis failed ({type(exc).__name__})")
                 continue
-            yield ScanRecord(str(path), number, faces, plates=result.plates)
+            yield ScanRecord(str(path), number, faces, plates=result.plates,
+                             hidden=result.hidden)
         clock_s = last_s + STILL_GAP_S
 
 
@@ -135,11 +140,19 @@ def record_json(record: ScanRecord) -> dict:
                 "smiling": None if f.cues is None else f.cues.smiling,
                 "eyes_closed": None if f.cues is None else f.cues.eyes_closed,
                 "clothing": f.clothing,
+                "in_zone": True,
             }
             for f in record.faces
-        ],
+        ] + [_hidden_json(box) for box in record.hidden],
         "plates": [_plate_json(p) for p in record.plates],
     }
+
+
+def _hidden_json(box: Box) -> dict:
+    """A face outside the consent zone: where it was, and nothing else (never analysed)."""
+    return {"box": [box.left, box.top, box.width, box.height], "visitor": None,
+            "distance": None, "watchlist": None, "looking_at_camera": None, "smiling": None,
+            "eyes_closed": None, "clothing": None, "in_zone": False}
 
 
 def _plate_json(plate: PlateObservation) -> dict:
@@ -167,9 +180,12 @@ def record_rows(record: ScanRecord) -> list[tuple[str, ...]]:
          "" if p.reading is None else p.reading.display)
         for p in record.plates
     ]
-    if not record.faces:
+    hidden = [(record.source, str(record.frame), "-",
+               f"{b.left},{b.top} {b.width}x{b.height}", "outside the zone", "")
+              for b in record.hidden]
+    if not record.faces and not hidden:
         return plates or [(record.source, str(record.frame), "-", "no face", "", "")]
-    return plates + [
+    return plates + hidden + [
         (
             record.source,
             str(record.frame),
