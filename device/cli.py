@@ -20,6 +20,7 @@ from device.engine import Engine
 from recognition.errors import ConfigError
 from device.server import DashboardServer
 from recognition.faces import api as faces
+from recognition.faces import blazeface
 from recognition.errors import OkoError
 
 log = logging.getLogger("oko")
@@ -216,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
             "PIN first with 'oko set-pin --config FILE', or serve on 127.0.0.1."
         )
     faces.models()  # load the dlib models now, so a missing install fails before serving
+    if config.recognition.model == "blazeface":
+        blazeface.load()
     controls = make_controls(None, config.controls)
     engine = build_engine(config, events=controls)
     try:

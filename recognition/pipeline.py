@@ -12,6 +12,7 @@ import numpy as np
 from recognition.faces.colour import clothing_colour
 from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
+from recognition.faces import blazeface
 from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.plates.votes import PlateTracker
 from recognition.plates.detect import detect_plates, forget
@@ -48,7 +49,9 @@ class RecognitionSettings:
     upsample: int = field(
         default=0, metadata=_bounded(0, 2, "times dlib doubles the image to find small faces")
     )
-    model: str = field(default="hog", metadata={"choices": DETECTION_MODELS, "doc": "detector"})
+    # BlazeFace by measurement (README, "Small faces"): faces from ~30 px at a tenth of HOG's
+    # time; "hog" and "cnn" stay available.
+    model: str = field(default="blazeface", metadata={"choices": DETECTION_MODELS, "doc": "detector"})
     min_face_px: int = field(
         default=40, metadata=_bounded(0, 1000, "smallest face width kept, in display pixels")
     )
@@ -92,8 +95,15 @@ class Pipeline:
         self.plates_unavailable: str | None = None  # why plates are off, if the OCR is missing
 
     def warm_up(self) -> None:
-        """Load the plate readers now, so the first car seen does not stall the analysis;
-        if they cannot load, plates are off (:attr:`plates_unavailable` says why)."""
+        """Load the face detector and the plate readers now, so the first face or car seen
+        does not stall the analysis; if the plate readers cannot load, plates are off
+        (:attr:`plates_unavailable` says why).
+
+        Raises:
+            ModelUnavailable: the configured face detector is not installed.
+        """
+        if self.settings.model == "blazeface":
+            blazeface.load()
         if not self.settings.plates or self.plates_unavailable is not None:
             return
         try:

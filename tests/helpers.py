@@ -186,3 +186,32 @@ def csrf_from(page: str) -> str:
     match = re.search(r'name="csrf[-_]token" (?:content|value)="([^"]+)"', page)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def small_faces_frame(names: list[str], *, face_px: int,
+                      size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, list]:
+    """A BGR frame of ``size`` with the face of each test photo in ``names`` shrunk so its
+    dlib (HOG) box is ``face_px`` wide, laid out in a grid on a grey wall, as people standing
+    a few metres from the camera; returns it and the faces' dlib-style boxes (expected)."""
+    from recognition.types import Box
+
+    width, height = size
+    canvas = np.full((height, width, 3), 110, np.uint8)
+    columns = max(1, min(len(names), width // (face_px * 2)))
+    cell_w, cell_h = width // columns, height // -(-len(names) // columns)
+    boxes = []
+    for n, name in enumerate(names):
+        image = load_bgr(name)
+        (face,) = sorted(detect_faces(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), model="hog",
+                                      upsample=1), key=lambda b: -b.area)[:1]
+        scale = face_px / face.width
+        margin = face.width // 2
+        top, left = max(0, face.top - margin), max(0, face.left - margin)
+        patch = image[top:face.bottom + margin, left:face.right + margin]
+        patch = cv2.resize(patch, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        ph, pw = min(patch.shape[0], cell_h), min(patch.shape[1], cell_w)
+        x0, y0 = (n % columns) * cell_w, (n // columns) * cell_h
+        canvas[y0:y0 + ph, x0:x0 + pw] = patch[:ph, :pw]
+        fx, fy = x0 + round((face.left - left) * scale), y0 + round((face.top - top) * scale)
+        boxes.append(Box(fx, fy, fx + round(face.width * scale), fy + round(face.height * scale)))
+    return canvas, boxes

@@ -52,9 +52,9 @@ def test_json_record_shape():
     assert record["plates"] == []
     left = min(record["faces"], key=lambda f: f["box"][0])
     x, y, w, h = left["box"]
-    # face_recognition at full size says left 253, top 47, 155 wide; HOG on the 640-px copy
-    # lands within a few percent of the face size.
-    assert abs(x - 253) < 20 and abs(y - 47) < 20 and abs(w - 155) < 20 and abs(h - 155) < 20
+    # face_recognition (HOG) at full size says left 253, top 47, 155 wide; the default
+    # detector's box, mapped to dlib's style, lands within 15 % of the face size of it.
+    assert abs(x - 253) < 23 and abs(y - 47) < 23 and abs(w - 155) < 23 and abs(h - 155) < 23
     assert left["visitor"] in {"V1", "V2"} and left["distance"] is None
     assert left["watchlist"] is None and isinstance(left["smiling"], bool)
 
