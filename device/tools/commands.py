@@ -38,16 +38,25 @@ def scan_command(args: argparse.Namespace) -> int:
     pipeline, dossier = session.pipeline, session.dossier
     failed = 0
     rows = []
+    printed: dict[str, None] = {}  # every visitor number shown, in order
     for record in scan(args.paths, pipeline, dossier, every=args.every):
         failed += record.error is not None
+        printed.update((f.visitor_id, None) for f in record.faces if f.visitor_id)
         if args.json:
             print(json.dumps(record_json(record)), flush=True)
         elif record.error is not None:
             print(f"oko: {record.source}: {record.error}", file=sys.stderr)
         else:
             rows.extend(record_rows(record))
-    if not args.json:
+    # Re-clustering may have found two numbers to be one person after they were printed.
+    final = {visitor: dossier.resolve(visitor) for visitor in printed}
+    if args.json:
+        print(json.dumps({"final": final}), flush=True)
+    else:
         print(_table(("SOURCE", "FRAME", "VISITOR", "BOX", "DISTANCE", "WATCHLIST"), rows))
+        linked = [f"{old} is {new}" for old, new in final.items() if old != new]
+        if linked:
+            print("\nLinked later (one person, first given two numbers): " + ", ".join(linked))
         print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
     watchlist.clear()
     dossier.wipe(0.0)

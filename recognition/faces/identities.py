@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from recognition.faces.api import face_distances
+from recognition.faces.clusters import Merge, merges_among, neighbourhood
 
 ENCODING_SIZE = 128
 
@@ -32,10 +34,18 @@ class IdentityIndex:
             stricter (fewer false matches, more duplicate visitors).
         prefix: visitor ids are ``prefix`` + a number counting from 1.
         samples_per_visitor: encodings kept per visitor; the oldest is replaced.
+        arrival_margin: a new face joins a known visitor on arrival only within
+            ``tolerance - arrival_margin``; nearer the tolerance it gets a number of its own
+            until :meth:`recluster` finds enough evidence to merge it (see
+            :mod:`recognition.faces.clusters`).
     """
 
-    def __init__(self, *, tolerance: float = 0.5, prefix: str = "V", samples_per_visitor: int = 8):
+    def __init__(self, *, tolerance: float = 0.5, prefix: str = "V", samples_per_visitor: int = 8,
+                 arrival_margin: float = 0.0, link_margin: float = 0.0, min_links: int = 1):
         self.tolerance = tolerance
+        self.arrival_margin = arrival_margin
+        self.link_margin = link_margin
+        self.min_links = min_links
         self.prefix = prefix
         self.samples_per_visitor = samples_per_visitor
         # One preallocated buffer, grown by copying and zeroing the old one, so a wipe can
@@ -45,6 +55,7 @@ class IdentityIndex:
         self._stamps: list[int] = []
         self._stored = 0
         self._count = 0
+        self._age: dict[str, int] = {}
 
     @property
     def visitor_count(self) -> int:
@@ -62,15 +73,50 @@ class IdentityIndex:
         The encoding is stored as a sample of that visitor.
         """
         distances = face_distances(self._buf[: len(self._owners)], encoding)
-        if len(distances) and distances.min() <= self.tolerance:
+        if len(distances) and distances.min() <= self.tolerance - self.arrival_margin:
             best = int(distances.argmin())
             visitor_id, distance, is_new = self._owners[best], float(distances[best]), False
         else:
             self._count += 1
             visitor_id = f"{self.prefix}{self._count}"
+            self._age[visitor_id] = self._count
             distance, is_new = (float(distances.min()) if len(distances) else float("inf")), True
         self._store(visitor_id, encoding)
         return Match(visitor_id, distance, is_new)
+
+    def recluster(self, encoding: np.ndarray, *,
+                  apart: Callable[[str, str], bool] | None = None) -> list[Merge]:
+        """Re-cluster the neighbourhood of ``encoding`` (just matched) and merge the visitors
+        found to be one person into the older number; return the merges applied.
+
+        Bounded: only the visitors owning the faceprints nearest ``encoding`` take part (see
+        :mod:`recognition.faces.clusters`), whatever the number stored.
+
+        Args:
+            encoding: the faceprint just passed to :meth:`match`.
+            apart: ``apart(a, b)`` is true for visitors known to be two people (seen in one
+                frame together); they are never merged.
+        """
+        held = len(self._owners)
+        distances = face_distances(self._buf[:held], encoding)
+        visitors = neighbourhood(distances, self._owners, self.tolerance)
+        if len(visitors) < 2:
+            return []
+        rows = [i for i, owner in enumerate(self._owners) if owner in visitors]
+        merges = merges_among(self._buf[rows], [self._owners[i] for i in rows], self._age,
+                              self.tolerance,
+                              link_threshold=self.tolerance - self.link_margin,
+                              min_links=self.min_links,
+                              sure_threshold=self.tolerance - self.arrival_margin)
+        applied = []
+        for merge in merges:
+            kept = self._alias(merge.kept, applied)
+            if kept == merge.absorbed or (apart is not None and apart(kept, merge.absorbed)):
+                continue
+            merge = Merge(kept, merge.absorbed)
+            self._absorb(merge)
+            applied.append(merge)
+        return applied
 
     def faceprint(self, visitor_id: str) -> np.ndarray | None:
         """The mean of ``visitor_id``'s stored encodings (a new array), or ``None``."""
@@ -84,6 +130,7 @@ class IdentityIndex:
         self._owners.clear()
         self._stamps.clear()
         self._count = 0
+        self._age.clear()
         return count
 
     def _store(self, visitor_id: str, encoding: np.ndarray) -> None:
@@ -103,3 +150,26 @@ class IdentityIndex:
         self._buf[row] = encoding
         self._owners.append(visitor_id)
         self._stamps.append(self._stored)
+
+    @staticmethod
+    def _alias(visitor_id: str, applied: list[Merge]) -> str:
+        for merge in applied:
+            if merge.absorbed == visitor_id:
+                visitor_id = merge.kept
+        return visitor_id
+
+    def _absorb(self, merge: Merge) -> None:
+        """Give ``merge.absorbed``'s faceprints to ``merge.kept``, keeping its newest samples."""
+        self._owners = [merge.kept if o == merge.absorbed else o for o in self._owners]
+        self._age.pop(merge.absorbed, None)
+        mine = sorted((i for i, o in enumerate(self._owners) if o == merge.kept),
+                      key=self._stamps.__getitem__)
+        surplus = set(mine[: max(0, len(mine) - self.samples_per_visitor)])
+        if not surplus:
+            return
+        keep = [i for i in range(len(self._owners)) if i not in surplus]
+        held = len(self._owners)
+        self._buf[: len(keep)] = self._buf[keep]
+        self._buf[len(keep):held] = 0.0  # dropped faceprints are overwritten, not left behind
+        self._owners = [self._owners[i] for i in keep]
+        self._stamps = [self._stamps[i] for i in keep]
