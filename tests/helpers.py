@@ -161,11 +161,13 @@ class FakeClock:
         self.now_s += seconds
 
 
-def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit") -> Engine:
-    """An engine (not started) whose session has analysed ``photos`` as consecutive frames."""
+def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit",
+               source=None) -> Engine:
+    """An engine (not started) whose session has analysed ``photos`` as consecutive frames;
+    ``source`` (default: the demo clip) is what it analyses once started."""
     clock = clock or FakeClock()
     session = build_session(Config(session=SessionConfig(idle_wipe_s=60.0, mode=mode)))
-    engine = Engine(DemoSource(), session, clock=clock)
+    engine = Engine(source or DemoSource(), session, clock=clock)
     feed(engine, *photos)
     return engine
 

@@ -207,3 +207,37 @@ def test_facilitator_language_switch_reaches_the_kiosk(oko, context):
     shot(console, "facilitator-sr")
     console.click("button[name='language'][value='en']")
     kiosk.wait_for_selector("html[lang='en']")
+
+
+def test_card_tells_a_visitor_two_sightings_were_linked(context):
+    """One man whose second photo got a number of its own until the third linked them."""
+    import numpy as np
+    from werkzeug.serving import make_server
+
+    from dashboard import create_app
+    from tests.fakes import ScriptedSource
+    from tests.helpers import fed_engine
+
+    # Once started, the camera shows an empty, noisy room: nobody new, the card stays.
+    rng = np.random.default_rng(0)
+    empty_room = ScriptedSource(lambda _seq: (rng.integers(0, 40, (360, 640, 3), np.uint8), None))
+    engine = fed_engine("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg",
+                        source=empty_room)
+    engine.start()
+    port = free_port()
+    server = make_server("127.0.0.1", port, create_app(engine), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page = open_kiosk(context, f"http://127.0.0.1:{port}")
+        linked = page.wait_for_selector("li.card[data-visitor='V1'] p.linked:not([hidden])")
+        assert "(V2)" in linked.inner_text() and "linked" in linked.inner_text()
+        assert page.locator("li.card").count() == 1
+        page.goto(f"http://127.0.0.1:{port}/?lang=sr", wait_until="commit")
+        linked = page.wait_for_selector("li.card p.linked:not([hidden])")
+        assert "povezao" in linked.inner_text()
+        shot(page, "kiosk-linked-sightings")
+    finally:
+        server.shutdown()
+        server.server_close()
+        engine.stop()

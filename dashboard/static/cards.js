@@ -79,6 +79,8 @@ class Card {
     this.swatch.setAttribute("aria-hidden", "true");
     this.colourText = el("span");
     this.items.clothing.value.append(this.swatch, this.colourText);
+    this.linked = el("p", "value linked");
+    this.items.returning.node.insertBefore(this.linked, this.items.returning.explain);
     this.attention = el("p", "value");
     this.items.cues.node.insertBefore(this.attention, this.items.cues.explain);
     const grid = el("div", "items");
@@ -128,6 +130,9 @@ class Card {
     items.faceprint.value.textContent = t("k.faceprint.value");
     items.seen.value.textContent = seen;
     items.returning.value.textContent = t(v.returning ? "k.returning.yes" : "k.returning.no");
+    const linked = v.linked || [];
+    this.linked.hidden = !linked.length;
+    this.linked.textContent = linked.length ? t("k.returning.linked", { ids: linked.join(", ") }) : "";
     drawPath(this.path, v.trajectory, ctx.aspect, t("k.path.alt", { id, points: v.trajectory.length }));
     const together = v.companions.map((c) => t("k.companions.item", { id: c.id, seconds: number(c.seconds) }));
     items.companions.value.textContent = together.length ? together.join(" · ") : t("k.companions.none");
