@@ -167,7 +167,13 @@ class Dossier:
             self._started_s = now_s  # a car alone starts a session too: it must be wiped
         seen: dict[str, bool] = {}
         labelled = []
-        self._in_frame = set()
+        # Faces in one frame are different people: the visitors of tracks already known, and
+        # those in view a moment ago (whose track may just have missed a detection), are
+        # taken before any new faceprint is matched.
+        self._in_frame = {self._track_owner[f.track_id] for f in result.faces
+                          if f.track_id in self._track_owner}
+        if counted_s:
+            self._in_frame |= {v for v, record in self._visitors.items() if record.in_view}
         for face in result.faces:
             visitor_id = self._identify(face, now_s)
             if visitor_id is None:
@@ -268,8 +274,10 @@ class Dossier:
     def _identify(self, face: FaceObservation, now_s: float) -> str | None:
         if face.encoding is None:
             return self._track_owner.get(face.track_id)
-        match = self.identities.match(face.encoding)  # stores its own copy
         previous = self._track_owner.get(face.track_id)
+        others = self._in_frame - {previous}
+        match = self.identities.match(face.encoding, exclude=others,  # stores its own copy
+                                      source=face.track_id)
         self._track_owner[face.track_id] = match.visitor_id
         if match.is_new:
             self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
@@ -282,6 +290,7 @@ class Dossier:
             # A new track for this person means they (re)entered the view: one more sighting.
             visitor.sightings += 1
         visitor.tracks.add(face.track_id)
+        self._in_frame.add(match.visitor_id)  # so re-clustering knows who is in this frame
         for merge in self.identities.recluster(face.encoding, apart=self._seen_together):
             self._merge(merge)
         # The observation's faceprint is consumed: zero it so no copy outlives a wipe.

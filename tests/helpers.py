@@ -162,21 +162,22 @@ class FakeClock:
 
 
 def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit",
-               source=None) -> Engine:
-    """An engine (not started) whose session has analysed ``photos`` as consecutive frames;
-    ``source`` (default: the demo clip) is what it analyses once started."""
+               source=None, gap_s: float = 0.2) -> Engine:
+    """An engine (not started) whose session has analysed ``photos`` as frames ``gap_s``
+    apart (0.2: consecutive frames; over a second: separate visits); ``source`` (default:
+    the demo clip) is what it analyses once started."""
     clock = clock or FakeClock()
     session = build_session(Config(session=SessionConfig(idle_wipe_s=60.0, mode=mode)))
     engine = Engine(source or DemoSource(), session, clock=clock)
-    feed(engine, *photos)
+    feed(engine, *photos, gap_s=gap_s)
     return engine
 
 
-def feed(engine: Engine, *photos: str) -> None:
-    """Run ``photos`` through the engine's pipeline into its session, 0.2 s apart."""
+def feed(engine: Engine, *photos: str, gap_s: float = 0.2) -> None:
+    """Run ``photos`` through the engine's pipeline into its session, ``gap_s`` apart."""
     clock = engine._clock
     for seq, name in enumerate(photos):
-        clock.advance(0.2)
+        clock.advance(gap_s)
         frame = frame_of(name, seq=seq, at_s=clock(), width=640)
         result = engine.session.pipeline.process(frame)
         engine.session.dossier.record(result)

@@ -222,7 +222,7 @@ def test_card_tells_a_visitor_two_sightings_were_linked(context):
     rng = np.random.default_rng(0)
     empty_room = ScriptedSource(lambda _seq: (rng.integers(0, 40, (360, 640, 3), np.uint8), None))
     engine = fed_engine("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg",
-                        source=empty_room)
+                        source=empty_room, gap_s=5.0)  # three visits
     engine.start()
     port = free_port()
     server = make_server("127.0.0.1", port, create_app(engine), threaded=True)

@@ -138,3 +138,25 @@ def test_cost_per_new_faceprint_is_a_fraction_of_clustering_the_session():
     # re-clustered; re-clustering all 500 on every faceprint costs several times more.
     assert NEIGHBOUR_VISITORS * 8 < 100
     assert ours_s < whole_s / 3, (ours_s, whole_s)
+
+
+def test_two_faces_in_one_frame_never_get_one_number():
+    dossier = Dossier(tolerance=0.55)
+    # The same man twice in one frame (a photo of him held up, say): two people to the system.
+    labelled = dossier.record(frame(0, *faces_of("obama.jpg", "obama2.jpg")))
+    assert [f.visitor_id for f in labelled] == ["V1", "V2"]
+    # A moment later a new track cannot take the number of someone in view a frame ago.
+    dossier.record(frame(1, *faces_of("obama.jpg", track=1)))
+    later = dossier.record(FrameResult(2, 1.5, (640, 480), faces_of("obama3.jpg", track=9)))
+    assert later[0].visitor_id not in {"V1"}
+
+
+def test_one_track_is_one_piece_of_evidence():
+    index = IdentityIndex(tolerance=0.55, arrival_margin=0.05, min_links=2)
+    a, b, c = (encoding(n) for n in ALEX)
+    index.match(a, source="track 1")
+    index.match(b, source="track 2")
+    index.match(c, source="track 2")  # the same track again: still one link to track 1
+    assert index.recluster(c) == []
+    index.match(c, source="track 3")
+    assert index.recluster(c) == [Merge("V1", "V2")]

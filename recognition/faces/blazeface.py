@@ -31,8 +31,9 @@ from recognition.types import Box
 INPUT_PX = 192
 #: The model predicts on a 48×48 grid (stride 4), one anchor per cell, at the cell centre.
 _GRID = 48
-#: Score (after the sigmoid) from which a box counts as a face. 0.5 is MediaPipe's default;
-#: measured on dlib_pascal it keeps recall with no false detections (README).
+#: Score (after the sigmoid) from which a box counts as a face: MediaPipe's default. On
+#: dlib_pascal real faces score 0.59-0.96 and the one false detection (a face on a poster)
+#: 0.51; faces of 32-40 px on a plain wall score 0.5-0.6, so a higher bar would lose them.
 MIN_SCORE = 0.5
 #: Boxes overlapping a better one by more than this intersection-over-union are the same face.
 NMS_IOU = 0.3

@@ -89,7 +89,8 @@ def neighbourhood(distances_to_new: np.ndarray, owners: Sequence[str], threshold
 
 def merges_among(samples: np.ndarray, owners: Sequence[str], age: dict[str, int],
                  threshold: float, *, link_threshold: float | None = None,
-                 min_links: int = 1, sure_threshold: float = 0.0) -> list[Merge]:
+                 min_links: int = 1, sure_threshold: float = 0.0,
+                 sources: Sequence[object] | None = None) -> list[Merge]:
     """Which of the visitors owning ``samples`` are one person, by Chinese Whispers.
 
     Args:
@@ -104,6 +105,9 @@ def merges_among(samples: np.ndarray, owners: Sequence[str], age: dict[str, int]
         min_links: and at least this many pairs of their faceprints must lie within
             ``threshold`` of each other, unless their mean distance is within
             ``sure_threshold`` (as close as a new face must be to join on arrival).
+        sources: what each faceprint came from (a face track); pairs between the same two
+            sources count as one link, so one track's successive faceprints are not taken
+            for independent evidence. Default: every faceprint its own source.
 
     Returns:
         Merges to apply, each into the oldest visitor of its cluster. A visitor joins a
@@ -124,14 +128,17 @@ def merges_among(samples: np.ndarray, owners: Sequence[str], age: dict[str, int]
     for visitor, label in home.items():
         clusters.setdefault(label, []).append(visitor)
     link = threshold if link_threshold is None else link_threshold
+    origin = list(range(len(owners))) if sources is None else list(sources)
     owner_array = np.array(owners)
     merges = []
     for members in clusters.values():
         members.sort(key=lambda v: age[v])
         kept = members[0]
         for other in members[1:]:
-            cross = distances[np.ix_(owner_array == kept, owner_array == other)]
-            links = int((cross <= threshold).sum())
+            mine, theirs = np.flatnonzero(owner_array == kept), np.flatnonzero(owner_array == other)
+            cross = distances[np.ix_(mine, theirs)]
+            close = np.argwhere(cross <= threshold)
+            links = len({(origin[mine[i]], origin[theirs[j]]) for i, j in close})
             sure = cross.mean() <= sure_threshold
             if cross.mean() <= link and (links >= min_links or sure):
                 merges.append(Merge(kept, other))

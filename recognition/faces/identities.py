@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
 import numpy as np
 
@@ -53,6 +53,7 @@ class IdentityIndex:
         self._buf = np.zeros((16, ENCODING_SIZE))
         self._owners: list[str] = []
         self._stamps: list[int] = []
+        self._sources: list[object] = []  # what each faceprint came from (a track), if known
         self._stored = 0
         self._count = 0
         self._age: dict[str, int] = {}
@@ -67,12 +68,21 @@ class IdentityIndex:
         """How many faceprints are held."""
         return len(self._owners)
 
-    def match(self, encoding: np.ndarray) -> Match:
+    def match(self, encoding: np.ndarray, *, exclude: Collection[str] = (),
+              source: object = None) -> Match:
         """Return the visitor ``encoding`` belongs to, numbering a new one if none is close.
 
         The encoding is stored as a sample of that visitor.
+
+        Args:
+            encoding: the faceprint (128 floats).
+            exclude: visitors it cannot be, e.g. those another face in the same frame is.
+            source: what the faceprint came from (a face track): faceprints of one source
+                count as one piece of evidence when re-clustering; ``None``: its own.
         """
         distances = face_distances(self._buf[: len(self._owners)], encoding)
+        if exclude and len(distances):
+            distances = np.where(np.isin(self._owners, list(exclude)), np.inf, distances)
         if len(distances) and distances.min() <= self.tolerance - self.arrival_margin:
             best = int(distances.argmin())
             visitor_id, distance, is_new = self._owners[best], float(distances[best]), False
@@ -80,8 +90,9 @@ class IdentityIndex:
             self._count += 1
             visitor_id = f"{self.prefix}{self._count}"
             self._age[visitor_id] = self._count
-            distance, is_new = (float(distances.min()) if len(distances) else float("inf")), True
-        self._store(visitor_id, encoding)
+            nearest = distances.min() if len(distances) else np.inf
+            distance, is_new = float(nearest), True
+        self._store(visitor_id, encoding, ("sample", self._stored) if source is None else source)
         return Match(visitor_id, distance, is_new)
 
     def recluster(self, encoding: np.ndarray, *,
@@ -104,7 +115,7 @@ class IdentityIndex:
             return []
         rows = [i for i, owner in enumerate(self._owners) if owner in visitors]
         merges = merges_among(self._buf[rows], [self._owners[i] for i in rows], self._age,
-                              self.tolerance,
+                              self.tolerance, sources=[self._sources[i] for i in rows],
                               link_threshold=self.tolerance - self.link_margin,
                               min_links=self.min_links,
                               sure_threshold=self.tolerance - self.arrival_margin)
@@ -129,17 +140,19 @@ class IdentityIndex:
         self._buf.fill(0.0)
         self._owners.clear()
         self._stamps.clear()
+        self._sources.clear()
         self._count = 0
         self._age.clear()
         return count
 
-    def _store(self, visitor_id: str, encoding: np.ndarray) -> None:
+    def _store(self, visitor_id: str, encoding: np.ndarray, source: object) -> None:
         self._stored += 1
         mine = [i for i, owner in enumerate(self._owners) if owner == visitor_id]
         if len(mine) >= self.samples_per_visitor:
             row = min(mine, key=self._stamps.__getitem__)
             self._buf[row] = encoding
             self._stamps[row] = self._stored
+            self._sources[row] = source
             return
         row = len(self._owners)
         if row == len(self._buf):
@@ -150,6 +163,7 @@ class IdentityIndex:
         self._buf[row] = encoding
         self._owners.append(visitor_id)
         self._stamps.append(self._stored)
+        self._sources.append(source)
 
     @staticmethod
     def _alias(visitor_id: str, applied: list[Merge]) -> str:
@@ -173,3 +187,4 @@ class IdentityIndex:
         self._buf[len(keep):held] = 0.0  # dropped faceprints are overwritten, not left behind
         self._owners = [self._owners[i] for i in keep]
         self._stamps = [self._stamps[i] for i in keep]
+        self._sources = [self._sources[i] for i in keep]
