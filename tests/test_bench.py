@@ -5,7 +5,8 @@ import json
 from tests.helpers import oko
 
 KEYS = {"fps", "textbook_fps", "speedup", "visitors", "textbook_visitors", "first_profile_s",
-        "rss_mb", "wipe_ms", "stages_ms", "by_faces", "by_resolution"}
+        "rss_mb", "wipe_ms", "stages_ms", "by_faces", "by_resolution", "small_faces",
+        "clustering_ms", "not_measured"}
 
 
 def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
@@ -22,3 +23,31 @@ def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
     assert set(report["by_faces"]) == {"1", "3", "5", "10"}
     assert set(report["by_resolution"]) == {"320x240", "640x480", "1280x720"}
     assert all(v["fps"] > 0 for v in report["by_faces"].values())
+    # The demo clip's faces shrunk to 60-90 px: every one of them is found.
+    assert report["small_faces"]["measured"] and report["small_faces"]["recall"] == 1.0
+    # Re-clustering a new faceprint's neighbourhood beats clustering all 500 (one run).
+    cost = report["clustering_ms"]["500"]
+    assert 0 < cost["median"] < cost["whole_session"]
+    assert report["not_measured"] == []
+
+
+def test_bench_on_a_clip_without_faces_reports_what_it_could_not_measure(tmp_path):
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "empty-room.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (640, 480))
+    rng = np.random.default_rng(0)
+    for _ in range(45):  # an empty, dim room with sensor noise
+        writer.write(rng.integers(20, 60, (480, 640, 3), np.uint8))
+    writer.release()
+    result = oko("bench", "--json", "--source", str(path), "--seconds", "1", "--cores", "1",
+                 timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["fps"] > 0 and report["visitors"] == 0 and report["by_faces"] == {}
+    assert report["small_faces"]["measured"] is False
+    assert any("no face" in line for line in report["not_measured"])
+    assert set(report["clustering_ms"]) == {"100", "500"}  # measured whatever the clip
+    table = oko("bench", "--source", str(path), "--seconds", "1", "--cores", "1", timeout=300)
+    assert "Could not measure:" in table.stdout and "Traceback" not in table.stderr

@@ -1,7 +1,7 @@
 """``oko bench``: our pipeline against face_recognition's textbook loop, on the same frames.
 
-The **textbook loop** is face_recognition's documented real-time recipe run at the same
-detection resolution and settings as ours, so both see the same faces: on every frame detect,
+The **textbook loop** is face_recognition's documented real-time recipe run with the same
+detector, resolution and settings as ours, so both see the same faces: on every frame detect,
 encode every face, compare with the known visitors. Its ¼-scale, every-other-frame variant is
 reported for reference only (at ¼ scale it misses most faces, so its speed is not comparable).
 All figures come from one run on one machine, so ratios are meaningful even when it is noisy.
@@ -112,8 +112,12 @@ def run_textbook(frames: list[np.ndarray], settings: RecognitionSettings, budget
         started = time.perf_counter()
         small = cv2.resize(frames[i], None, fx=factor, fy=factor) if factor != 1.0 else frames[i]
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        locations = fr.face_locations(rgb, number_of_times_to_upsample=(
-            settings.upsample if upsample is None else upsample))
+        # The same detector and settings as ours (face_recognition's own HOG when that is
+        # the one configured), so both loops see the same faces.
+        boxes = face_api.detect_faces(rgb, upsample=settings.upsample if upsample is None
+                                      else upsample, model=settings.model,
+                                      tiles=settings.detect_tiles)
+        locations = [(b.top, b.right, b.bottom, b.left) for b in boxes]
         for encoding in fr.face_encodings(rgb, locations):
             distances = fr.face_distance(known, encoding) if known else np.empty(0)
             if not len(distances) or distances.min() > settings.tolerance:
