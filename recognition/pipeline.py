@@ -52,10 +52,11 @@ class RecognitionSettings:
     # BlazeFace by measurement (README, "Small faces"): faces from ~30 px at a tenth of HOG's
     # time; "hog" and "cnn" stay available.
     model: str = field(default="blazeface", metadata={"choices": DETECTION_MODELS, "doc": "detector"})
-    # Two slices find faces from ~32 px (about 2 m away) at 640 px, for two more ~5 ms model
-    # runs on every detection frame (README, "Small faces").
+    # One pass finds faces from ~40 px at 640 px (about 1.7 m away). Two slices find them from
+    # ~32 px for two more model runs per detection: measured at 2.3-3x the detection time,
+    # more than a third of the frame budget on one core, so they are an option (README).
     detect_tiles: int = field(
-        default=2, metadata=_bounded(1, 4, "BlazeFace: overlapping slices searched for small faces")
+        default=1, metadata=_bounded(1, 4, "BlazeFace: overlapping slices searched for small faces")
     )
     min_face_px: int = field(
         default=40, metadata=_bounded(0, 1000, "smallest face width kept, in display pixels")

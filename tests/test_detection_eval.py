@@ -48,12 +48,13 @@ def test_recall_by_width_and_false_detections(tmp_path):
 
 def test_cli_json_and_table(tmp_path):
     annotated_folder(tmp_path, face_px=34)
-    result = oko("eval", "detection", str(tmp_path), "--json", timeout=120)
+    result = oko("eval", "detection", str(tmp_path), "--json", "--tiles", "2", timeout=120)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["by_width"]["30-40"]["faces"] == len(PEOPLE)
     assert report["by_width"]["30-40"]["recall"] >= 0.75
     assert set(report["ms_per_frame"]) == {"median", "p95"} and report["model"] == "blazeface"
+    assert report["tiles"] == 2
     table = oko("eval", "detection", str(tmp_path / "faces.xml"), "--model", "hog", timeout=120)
     assert "30-40" in table.stdout and "false detections: 0" in table.stdout
 
