@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(sorted) and video files, as one session in the order given.",
     )
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image, video or folder")
-    scan.add_argument("--json", action="store_true", help="one JSON object per image/frame")
+    scan.add_argument("--json", action="store_true",
+                      help="one JSON object per image/frame, then a last line {\"final\": "
+                      "{...}} giving the number each printed visitor number ended up as")
     scan.add_argument("--every", type=_positive_int, default=1, metavar="N",
                       help="analyse every Nth video frame (default 1)")
     scan.add_argument("--tolerance", type=float, help="faceprint match tolerance (default 0.55)")
