@@ -58,8 +58,10 @@ class RecognitionSettings:
     detect_tiles: int = field(
         default=1, metadata=_bounded(1, 4, "BlazeFace: overlapping slices searched for small faces")
     )
+    # 30, not 40: BlazeFace's boxes, mapped to dlib's, put a 40 px face at 38-41 px, and a
+    # visitor 1.7 m away must not flicker in and out at the limit.
     min_face_px: int = field(
-        default=40, metadata=_bounded(0, 1000, "smallest face width kept, in display pixels")
+        default=30, metadata=_bounded(0, 1000, "smallest face width kept, in display pixels")
     )
     jitters: int = field(
         default=1, metadata=_bounded(1, 10, "re-sampled copies averaged per encoding")
