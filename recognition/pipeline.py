@@ -13,6 +13,7 @@ from recognition.faces.colour import clothing_colour
 from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces import blazeface
+from recognition.faces.quality import identifiable
 from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
 from recognition.plates.votes import PlateTracker
 from recognition.plates.detect import detect_plates, forget
@@ -181,7 +182,8 @@ class Pipeline:
             plates, vehicles = self._read_plates(small, to_display, (display_w, display_h), now_s)
             timings["plates"] = _ms_since(started)
 
-        due = [i for i, t in enumerate(tracks) if self.tracker.needs_encoding(t, now_s)]
+        due = [i for i, t in enumerate(tracks) if self.tracker.needs_encoding(t, now_s)
+               and identifiable(frame.image, boxes[i])]  # blurred faces wait for a sharp view
         due = due[: s.max_encodes_per_frame]  # boxes come largest first
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB) if boxes else None
 

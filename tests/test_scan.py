@@ -93,7 +93,9 @@ def test_video_every_nth_frame_is_one_session():
     assert result.returncode == 0
     assert [r["frame"] for r in records] == list(range(0, 275, 30))
     visitors = {f["visitor"] for r in records for f in r["faces"]}
-    assert visitors and all(v.startswith("V") for v in visitors)
+    # Out-of-focus faces in the dark audience are boxed but not identified (null).
+    named = visitors - {None}
+    assert named and all(v.startswith("V") for v in named)
 
 
 def test_table_output():
