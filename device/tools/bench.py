@@ -171,6 +171,7 @@ def first_profile_s(path: Path, frames: list[np.ndarray], fps: float,
                   if probe.process(Frame(image, i / fps, i)).faces), None)
     if entry is None:
         return None
+    probe.warm_up()  # models load once per process, as when an exhibit opens before visitors
     engine = _engine(path, settings)
     started = time.monotonic()
     engine.start()
