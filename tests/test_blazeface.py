@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
+from recognition.dossier import Dossier
 from recognition.errors import ModelUnavailable
 from recognition.faces import blazeface
 from recognition.faces.api import detect_faces, encode_faces, face_distances
@@ -65,6 +66,15 @@ def test_thirty_small_faces_do_not_stall_the_pipeline():
     assert result.encoded_tracks == 2  # the crowd waits; the frame is not held up
     later = pipeline.process(Frame(frame, 0.1, 1))
     assert later.encoded_tracks == 2 and len(later.faces) == len(result.faces)
+    # Through the session memory, two faces a frame get numbers until all have one; the
+    # same photo five times in one frame is five people to the system, never one number.
+    dossier = Dossier()
+    for seq in range(2, 60):  # at most two faceprints a frame, three per new face at first
+        labelled = dossier.record(pipeline.process(Frame(frame, seq / 10, seq)))
+        numbers = [f.visitor_id for f in labelled]
+        if None not in numbers:
+            break
+    assert None not in numbers and len(set(numbers)) == len(numbers)
 
 
 def test_face_half_out_of_the_frame_is_kept_inside_it():
