@@ -224,9 +224,10 @@ class Dossier:
     def enrol(self, label: str, visitor_id: str) -> bool:
         """Put ``visitor_id``'s faceprint on the watchlist as ``label`` (with their consent).
 
-        Returns ``False`` if there is no such visitor.
+        Returns ``False`` if there is no such visitor. A number merged into an older one
+        stands for that one.
         """
-        faceprint = self.identities.faceprint(visitor_id)
+        faceprint = self.identities.faceprint(self.resolve(visitor_id))
         if faceprint is None:
             return False
         self.watchlist.enrol(label, faceprint)
@@ -235,12 +236,12 @@ class Dossier:
 
     def thumbnail(self, visitor_id: str) -> np.ndarray | None:
         """The latest face thumbnail of ``visitor_id`` (BGR, held in RAM only), or ``None``."""
-        visitor = self._visitors.get(visitor_id)
+        visitor = self._visitors.get(self.resolve(visitor_id))
         return None if visitor is None else visitor.thumbnail
 
     def faceprint(self, visitor_id: str) -> np.ndarray | None:
         """A copy of ``visitor_id``'s faceprint (the mean of their stored encodings)."""
-        return self.identities.faceprint(visitor_id)
+        return self.identities.faceprint(self.resolve(visitor_id))
 
     def set_tolerance(self, tolerance: float) -> None:
         """Change the matching tolerance for faces matched from now on."""

@@ -20,7 +20,8 @@ ALEX = ("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg")
 
 def faces_of(*names, track=1):
     return tuple(FaceObservation(Box(10 + 100 * i, 10, 90 + 100 * i, 90), track + i,
-                                 encoding=encoding(n)) for i, n in enumerate(names))
+                                 encoding=encoding(n), crop=np.full((128, 128, 3), 7, np.uint8))
+                 for i, n in enumerate(names))
 
 
 def frame(seq, *faces, plates=(), vehicles=None):
@@ -78,6 +79,10 @@ def test_dossier_merges_everything_into_the_older_visitor():
     assert [c.visitor_id for c in alex.companions] == ["V3"]
     assert [c.visitor_id for c in by_id["V3"].companions] == ["V1"]
     assert alex.cars == ("C1",) and dossier.vehicles()[0].visitors == ("V1", "V3")
+    # The number shown before the merge still reaches the visitor it became.
+    assert dossier.thumbnail("V2") is dossier.thumbnail("V1") is not None
+    assert np.array_equal(dossier.faceprint("V2"), dossier.faceprint("V1"))
+    assert dossier.enrol("Alex (consented)", "V2") and len(dossier.watchlist) == 1
 
 
 def test_people_seen_in_one_frame_are_never_merged():
