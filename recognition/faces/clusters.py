@@ -117,7 +117,9 @@ def merges_among(samples: np.ndarray, owners: Sequence[str], age: dict[str, int]
     """
     if len(set(owners)) < 2:
         return []
-    distances = np.linalg.norm(samples[:, None, :] - samples[None, :, :], axis=2)
+    differences = samples[:, None, :] - samples[None, :, :]
+    distances = np.linalg.norm(differences, axis=2)
+    differences.fill(0.0)  # derived from faceprints: zeroed, not left to the allocator
     labels = chinese_whispers(distances, threshold)
     home: dict[str, int] = {}
     for visitor in dict.fromkeys(owners):

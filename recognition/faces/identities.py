@@ -38,6 +38,10 @@ class IdentityIndex:
             ``tolerance - arrival_margin``; nearer the tolerance it gets a number of its own
             until :meth:`recluster` finds enough evidence to merge it (see
             :mod:`recognition.faces.clusters`).
+        link_margin: visitors merge only when their faceprints are on average within
+            ``tolerance - link_margin``.
+        min_links: ... and linked by at least this many independent pairs of faceprints (one
+            pair per two sources), unless they are as close as an arrival match.
     """
 
     def __init__(self, *, tolerance: float = 0.5, prefix: str = "V", samples_per_visitor: int = 8,
@@ -114,11 +118,15 @@ class IdentityIndex:
         if len(visitors) < 2:
             return []
         rows = [i for i, owner in enumerate(self._owners) if owner in visitors]
-        merges = merges_among(self._buf[rows], [self._owners[i] for i in rows], self._age,
-                              self.tolerance, sources=[self._sources[i] for i in rows],
-                              link_threshold=self.tolerance - self.link_margin,
-                              min_links=self.min_links,
-                              sure_threshold=self.tolerance - self.arrival_margin)
+        block = self._buf[rows]  # a copy of faceprints: zeroed below, not left behind
+        try:
+            merges = merges_among(block, [self._owners[i] for i in rows], self._age,
+                                  self.tolerance, sources=[self._sources[i] for i in rows],
+                                  link_threshold=self.tolerance - self.link_margin,
+                                  min_links=self.min_links,
+                                  sure_threshold=self.tolerance - self.arrival_margin)
+        finally:
+            block.fill(0.0)
         applied = []
         for merge in merges:
             kept = self._alias(merge.kept, applied)
@@ -183,7 +191,9 @@ class IdentityIndex:
             return
         keep = [i for i in range(len(self._owners)) if i not in surplus]
         held = len(self._owners)
-        self._buf[: len(keep)] = self._buf[keep]
+        for new_row, old_row in enumerate(keep):  # row by row: no temporary copy of faceprints
+            if new_row != old_row:
+                self._buf[new_row] = self._buf[old_row]
         self._buf[len(keep):held] = 0.0  # dropped faceprints are overwritten, not left behind
         self._owners = [self._owners[i] for i in keep]
         self._stamps = [self._stamps[i] for i in keep]
