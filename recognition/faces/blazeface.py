@@ -135,10 +135,11 @@ def _detect_once(rgb: np.ndarray, min_score: float) -> list[tuple[Box, float]]:
     square = np.zeros((side, side, 3), np.uint8)
     top, left = (side - height) // 2, (side - width) // 2
     square[top:top + height, left:left + width] = rgb
-    blob = cv2.dnn.blobFromImage(
-        cv2.resize(square, (INPUT_PX, INPUT_PX), interpolation=cv2.INTER_AREA),
-        scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5), swapRB=False)
-    square.fill(0)  # a copy of the frame: do not leave it to the allocator
+    resized = cv2.resize(square, (INPUT_PX, INPUT_PX), interpolation=cv2.INTER_AREA)
+    blob = cv2.dnn.blobFromImage(resized, scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5),
+                                 swapRB=False)
+    square.fill(0)  # copies of the frame: do not leave them to the allocator
+    resized.fill(0)
     net = _network()
     net.setInput(blob)
     outputs = net.forward(net.getUnconnectedOutLayersNames())
