@@ -172,13 +172,11 @@ class Dossier:
             self._started_s = now_s  # a car alone starts a session too: it must be wiped
         seen: dict[str, bool] = {}
         labelled = []
-        # Faces in one frame are different people: the visitors of tracks already known, and
-        # those in view a moment ago (whose track may just have missed a detection), are
-        # taken before any new faceprint is matched.
+        # Faces in one frame are different people: the visitors of tracks already known are
+        # taken before any new faceprint is matched. (A visitor in view a moment ago is not:
+        # their track may have broken while they stayed, and they are still themselves.)
         self._in_frame = {self._track_owner[f.track_id] for f in result.faces
                           if f.track_id in self._track_owner}
-        if counted_s:
-            self._in_frame |= {v for v, record in self._visitors.items() if record.in_view}
         for face in result.faces:
             visitor_id = self._identify(face, now_s)
             if visitor_id is None:
