@@ -8,6 +8,7 @@ it drops frames instead of falling behind.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 import threading
@@ -19,15 +20,17 @@ import numpy as np
 
 from device.camera import FrameSource
 from device.controls import EngineEvents
+from device.faultlog import FaultLog
 from recognition.errors import CameraUnavailable, ConfigError
-from device.frameguard import FrameGuard
+from device.frameguard import FrameGuard, zero_frame
 from device.rematch import MatchRefresher
 from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
-from device.stream import JpegStream
+from device.stream import JpegStream, encode_jpeg
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
+from recognition.faces.stills import StillEncoder
 from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
 from recognition.plates.cars import UNREAD_MARK, is_car
 from recognition.types import Box, FaceObservation, Frame, FrameResult
@@ -69,12 +72,17 @@ class Engine:
         self._hits_seen: set[str] = set()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards the session and the analysis results
-        # dlib's detector and models are not thread-safe: one caller at a time (the analysis
-        # loop, or a facilitator enrolling a photo).
+        # dlib's detector and models are not thread-safe: one caller at a time. Held by the
+        # analysis loop around the pipeline, and by wipes so they never run mid-frame.
         self._vision = threading.Lock()
+        # Photos are enrolled on models of their own, one photo at a time, so an enrolment
+        # never holds up the analysis or a wipe.
+        self._stills = StillEncoder()
+        self._enrolling = threading.Lock()
         self._recording_lock = threading.Lock()
         self._frame_ready = threading.Condition()
         self._latest: Frame | None = None
+        self._analysing: Frame | None = None  # the frame the analysis thread is working on
         self._faces: tuple[FaceObservation, ...] = ()
         self._faces_s = 0.0
         self._plate_marks: tuple[tuple[Box, str], ...] = ()
@@ -87,6 +95,10 @@ class Engine:
         self._error: str | None = None
         self._started_s = clock()
         self._guard = FrameGuard()
+        # A persistent fault repeats at the frame rate: one line, then a count a minute (one
+        # log per thread, so neither needs a lock).
+        self._camera_faults = FaultLog(log, clock)
+        self._analysis_faults = FaultLog(log, clock)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
@@ -136,6 +148,8 @@ class Engine:
         for thread in self._threads:
             thread.join(timeout_s)
         self.source.close()
+        self._camera_faults.flush()
+        self._analysis_faults.flush()
         receipt = self.wipe(reason="stop")  # also puts the recording light out
         with self._lock:
             self.session.dossier.watchlist.clear()  # consented entries last one run only
@@ -213,7 +227,7 @@ class Engine:
     def _drop_latest(self) -> None:
         """Zero and drop the held camera frame; call with ``_frame_ready`` held."""
         if self._latest is not None:
-            self._latest.image.fill(0)
+            zero_frame(self._latest)
         self._latest = None
 
     def _announce(self, receipt: WipeReceipt) -> None:
@@ -270,20 +284,22 @@ class Engine:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         if image is None:
             raise UnusableImage("The upload is not a JPEG or PNG picture.")
-        picture = None
+        picture = encoding = None
         try:
             picture = as_bgr(image)
-            with self._vision:
-                encoding = encode_largest_face(picture, self.session.pipeline.settings)
+            with self._enrolling:  # not _vision: the live analysis goes on meanwhile
+                encoding = encode_largest_face(picture, self.session.pipeline.settings,
+                                               encoder=self._stills)
+            if encoding is None:
+                raise UnusableImage("No face found in the photo; use one showing a face clearly.")
+            with self._lock:
+                self.session.dossier.watchlist.enrol(label, encoding)  # copies it
         finally:
-            image.fill(0)  # the photo is biometric data too: zero both copies
+            image.fill(0)  # the photo is biometric data too: zero every copy
             if picture is not None:
                 picture.fill(0)
-        if encoding is None:
-            raise UnusableImage("No face found in the photo; use one showing a face clearly.")
-        with self._lock:
-            self.session.dossier.watchlist.enrol(label, encoding)
-        encoding.fill(0.0)
+            if encoding is not None:
+                encoding.fill(0.0)
         self._refresh_matches()
 
     def remove_from_watchlist(self, label: str) -> int:
@@ -293,20 +309,21 @@ class Engine:
         self._refresh_matches()
         return removed
 
-    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytearray | None:
         """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request.
 
         With ``token``, ``None`` unless it is the current session's token (checked under the
         same lock as the lookup, so a wipe in between cannot hand out the next V1's face).
+        The caller zeroes the returned bytes once sent.
         """
-        with self._lock:
+        with self._lock:  # copy only: encoding happens outside the lock
             if token is not None and not hmac.compare_digest(token, self.session.token):
                 return None
             crop = self.session.dossier.thumbnail(visitor_id)
             if crop is None:
                 return None
-            ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 85])
-        return data.tobytes() if ok else None
+            crop = crop.copy()
+        return encode_jpeg(crop, 85, zero_picture=True)
 
     def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
         """A copy of the visitor's 128-number faceprint, for drawing; the caller zeroes it.
@@ -319,38 +336,48 @@ class Engine:
             return self.session.dossier.faceprint(visitor_id)
 
     def snapshot(self) -> Snapshot:
-        """Everything the dashboard may show, as of now."""
+        """Everything the dashboard may show, as of now.
+
+        Every viewer calls this about once a second, so the engine lock is held only to copy
+        the records; profiles are built, and the temperature read, after releasing it.
+        """
         now = self._clock()
         with self._lock:
-            return Snapshot(
-                session=self.session.info(now),
-                visitors=self.session.dossier.profiles(),
-                faces=self._faces if now - self._faces_s <= _MAX_BOX_AGE_S else (),
-                health=Health(
-                    fps=self._capture_rate.rate(now),
-                    analysis_fps=self._analysis_rate.rate(now),
-                    analysis_ms=self._analysis_ms,
-                    camera=self.source.name,
-                    camera_ok=self._camera_ok,
-                    frames_dropped=self._dropped,
-                    uptime_s=now - self._started_s,
-                    error=self._error,
-                    cpu_temp_c=read_cpu_temp_c(),
-                    frames_analysed=self._analysed,
-                    analysis_errors=self._analysis_errors,
-                ),
-                last_receipt=self.session.last_receipt,
-                plates=self.session.dossier.vehicles(),
-                tolerance=self.session.dossier.tolerance,
-                watchlist=self.session.dossier.watchlist.labels,
-                paused=self._paused,
-                recording=self._recording,
-                taken_s=now,
+            records = self.session.dossier.copy_records()
+            info = self.session.info(now)
+            faces = self._faces if now - self._faces_s <= _MAX_BOX_AGE_S else ()
+            health = Health(
+                fps=self._capture_rate.rate(now),
+                analysis_fps=self._analysis_rate.rate(now),
+                analysis_ms=self._analysis_ms,
+                camera=self.source.name,
+                camera_ok=self._camera_ok,
+                frames_dropped=self._dropped,
+                uptime_s=now - self._started_s,
+                error=self._error,
+                frames_analysed=self._analysed,
+                analysis_errors=self._analysis_errors,
             )
+            receipt, tolerance = self.session.last_receipt, records.tolerance
+            watchlist, paused, recording = records.watchlist.labels, self._paused, self._recording
+        return Snapshot(
+            session=info,
+            visitors=records.profiles(),
+            faces=faces,
+            health=dataclasses.replace(health, cpu_temp_c=read_cpu_temp_c()),
+            last_receipt=receipt,
+            plates=records.vehicles(),
+            tolerance=tolerance,
+            watchlist=watchlist,
+            paused=paused,
+            recording=recording,
+            taken_s=now,
+        )
 
-    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
-        """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, bytes).
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
+        """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, jpeg).
 
+        ``jpeg`` is the caller's own copy, to zero once sent.
         Calling this marks the stream as watched, which makes the capture thread encode.
         Returns ``None`` on timeout or when the engine stops.
         """
@@ -358,17 +385,26 @@ class Engine:
 
     def _capture_loop(self) -> None:
         while not self._stop.is_set():
+            raw = None
             try:
-                frame = self._guard.check(self.source.read(), self._clock())
+                raw = self.source.read()
+                frame = self._guard.check(raw, self._clock())
             except CameraUnavailable as exc:
-                log.warning("camera fault: %s; reconnecting", exc)
+                if raw is not None:
+                    zero_frame(raw)
+                self._camera_faults.warning("camera fault: %s; reconnecting", exc)
                 self._reconnect()
                 continue
             except Exception as exc:  # noqa: BLE001 - a decoder bug must not kill the exhibit
-                log.warning("camera fault (%s); reconnecting", type(exc).__name__)
+                self._camera_faults.warning("camera fault (%s); reconnecting",
+                                            type(exc).__name__)
                 log.debug("capture failed", exc_info=True)
+                if isinstance(raw, Frame):
+                    zero_frame(raw)
                 self._reconnect()
                 continue
+            if frame is not raw:
+                zero_frame(raw, keep=frame)  # a glitch, or the original of a repaired copy
             if frame is None:
                 continue  # a glitch: skip this frame
             self._camera_ok = True
@@ -377,7 +413,9 @@ class Engine:
                 if self._paused:
                     frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
                 else:
-                    self._latest = frame
+                    replaced, self._latest = self._latest, frame
+                    if replaced is not None and replaced is not self._analysing:
+                        zero_frame(replaced)  # never analysed; the analysis zeroes its own
                     self._frame_ready.notify_all()
             if self.stream.watched:
                 fresh = self._clock() - self._faces_s <= _MAX_BOX_AGE_S
@@ -416,21 +454,32 @@ class Engine:
                     or (self._latest is not None and self._latest.seq != last_seq),
                     timeout=0.5,
                 )
-                frame = self._latest
-            if self._stop.is_set():
-                return
-            if frame is None or frame.seq == last_seq or not self._recording:
-                with self._lock:  # no frames: nobody is in view, the idle wipe still runs
-                    receipt = self.session.observe(self._clock(), 0)
-                    if receipt is not None:
-                        self._after_wipe()
+                frame = self._analysing = self._latest
+            try:
+                if self._stop.is_set():
+                    return
+                last_seq = self._take(frame, last_seq)
+            finally:
+                with self._frame_ready:
+                    self._analysing = None
+                    if frame is not None and frame is not self._latest:
+                        zero_frame(frame)  # replaced while analysed: nobody else holds it
+
+    def _take(self, frame: Frame | None, last_seq: int | None) -> int | None:
+        """Analyse ``frame`` if it is new and the camera is analysed, else just let the idle
+        wipe run; return the sequence number of the last frame analysed."""
+        if frame is None or frame.seq == last_seq or not self._recording:
+            with self._lock:  # no frames: nobody is in view, the idle wipe still runs
+                receipt = self.session.observe(self._clock(), 0)
                 if receipt is not None:
-                    self._announce(receipt)
-                continue
-            if last_seq is not None and frame.seq > last_seq + 1:
-                self._dropped += frame.seq - last_seq - 1
-            last_seq = frame.seq
-            self._analyse(frame)
+                    self._after_wipe()
+            if receipt is not None:
+                self._announce(receipt)
+            return last_seq
+        if last_seq is not None and frame.seq > last_seq + 1:
+            self._dropped += frame.seq - last_seq - 1
+        self._analyse(frame)
+        return frame.seq
 
     def _analyse(self, frame: Frame) -> None:
         """Analyse one frame into the session; no error here may end the loop but a fatal one."""
@@ -448,7 +497,8 @@ class Engine:
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
             self._analysis_errors += 1
-            log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
+            self._analysis_faults.warning("analysis of a frame failed (%s); skipping it",
+                                          type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
         if receipt is not None:

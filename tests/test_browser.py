@@ -7,16 +7,14 @@ tests/artifacts/. Skipped when Chromium or the Python ``playwright`` package is 
 
 from __future__ import annotations
 
-import inspect
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko, free_port, start_engine
+from tests.helpers import PIN, LiveOko
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -33,45 +31,11 @@ if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
     pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
 
 
-def _cli_passes_the_pin() -> bool:
-    """Whether ``oko run`` hands ``[dashboard] pin_hash`` to the dashboard yet."""
-    import device.cli
-
-    return "pin_hash" in inspect.getsource(device.cli)
-
-
-class _InProcessOko:
-    """The dashboard around a real engine on the demo clip, served from this process."""
-
-    def __init__(self, pin_hash: str):
-        from werkzeug.serving import make_server
-
-        from dashboard import create_app
-
-        self.engine = start_engine(idle_wipe_s=30.0)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = make_server("127.0.0.1", port, create_app(self.engine, pin_hash=pin_hash),
-                                  threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.engine.stop()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
 def oko():
-    """A live Oko on the demo clip with the PIN set: ``oko run`` once the CLI passes the PIN
-    to the dashboard, until then the same app served in this process."""
-    pin_hash = hash_pin(PIN)
-    if _cli_passes_the_pin():
-        server = LiveOko("--source", "demo", env={"OKO_DASHBOARD__PIN_HASH": pin_hash})
-        server.wait_ready()
-    else:
-        server = _InProcessOko(pin_hash)
+    """A live ``oko run`` on the demo clip with the facilitator PIN set."""
+    server = LiveOko("--source", "demo", env={"OKO_DASHBOARD__PIN_HASH": hash_pin(PIN)})
+    server.wait_ready()
     yield server
     server.stop()
 
@@ -212,11 +176,9 @@ def test_facilitator_language_switch_reaches_the_kiosk(oko, context):
 def test_card_tells_a_visitor_two_sightings_were_linked(context):
     """One man whose second photo got a number of its own until the third linked them."""
     import numpy as np
-    from werkzeug.serving import make_server
 
-    from dashboard import create_app
     from tests.fakes import ScriptedSource
-    from tests.helpers import fed_engine
+    from tests.helpers import ServedApp, fed_engine
 
     # Once started, the camera shows an empty, noisy room: nobody new, the card stays.
     rng = np.random.default_rng(0)
@@ -224,20 +186,15 @@ def test_card_tells_a_visitor_two_sightings_were_linked(context):
     engine = fed_engine("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg",
                         source=empty_room, gap_s=5.0)  # three visits
     engine.start()
-    port = free_port()
-    server = make_server("127.0.0.1", port, create_app(engine), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        page = open_kiosk(context, f"http://127.0.0.1:{port}")
-        linked = page.wait_for_selector("li.card[data-visitor='V1'] p.linked:not([hidden])")
-        assert "(V2)" in linked.inner_text() and "linked" in linked.inner_text()
-        assert page.locator("li.card").count() == 1
-        page.goto(f"http://127.0.0.1:{port}/?lang=sr", wait_until="commit")
-        linked = page.wait_for_selector("li.card p.linked:not([hidden])")
-        assert "povezao" in linked.inner_text()
-        shot(page, "kiosk-linked-sightings")
+        with ServedApp(engine) as app:
+            page = open_kiosk(context, app.url)
+            linked = page.wait_for_selector("li.card[data-visitor='V1'] p.linked:not([hidden])")
+            assert "(V2)" in linked.inner_text() and "linked" in linked.inner_text()
+            assert page.locator("li.card").count() == 1
+            page.goto(f"{app.url}/?lang=sr", wait_until="commit")
+            linked = page.wait_for_selector("li.card p.linked:not([hidden])")
+            assert "povezao" in linked.inner_text()
+            shot(page, "kiosk-linked-sightings")
     finally:
-        server.shutdown()
-        server.server_close()
         engine.stop()

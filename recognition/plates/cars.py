@@ -81,6 +81,14 @@ class CarBook:
         for vehicle_id in self._in_view:
             self._links[vehicle_id] |= visitors_in_frame
 
+    def copy(self) -> CarBook:
+        """A copy sharing nothing mutable (the vehicles themselves are immutable)."""
+        book = CarBook()
+        book._vehicles = dict(self._vehicles)
+        book._in_view = set(self._in_view)
+        book._links.update((car, set(people)) for car, people in self._links.items())
+        return book
+
     def cars_of(self, visitor_id: str) -> tuple[str, ...]:
         """The cars (read plates) ``visitor_id`` was seen with."""
         cars = {v for v, vehicle in self._vehicles.items() if is_car(vehicle)}
