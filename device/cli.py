@@ -20,6 +20,8 @@ from device.engine import Engine
 from recognition.errors import ConfigError
 from device.server import DashboardServer
 from recognition.faces import api as faces
+from recognition.faces import blazeface
+from recognition.faces.api import DETECTION_MODELS
 from recognition.errors import OkoError
 
 log = logging.getLogger("oko")
@@ -60,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(sorted) and video files, as one session in the order given.",
     )
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image, video or folder")
-    scan.add_argument("--json", action="store_true", help="one JSON object per image/frame")
+    scan.add_argument("--json", action="store_true",
+                      help="one JSON object per image/frame, then a last line {\"final\": "
+                      "{...}} giving the number each printed visitor number ended up as")
     scan.add_argument("--every", type=_positive_int, default=1, metavar="N",
                       help="analyse every Nth video frame (default 1)")
     scan.add_argument("--tolerance", type=float, help="faceprint match tolerance (default 0.55)")
@@ -140,6 +144,26 @@ def build_parser() -> argparse.ArgumentParser:
     faces_eval.add_argument("folder", type=Path, metavar="DIR")
     faces_eval.add_argument("--tolerance", type=float, help="tolerance to mark (default 0.55)")
     faces_eval.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    detection_eval = kinds.add_parser(
+        "detection", parents=[configured],
+        help="face detection recall and false detections on annotated photos",
+        description="Report recall by face width (<30, 30-40, 40-60, 60-100, >=100 px), false "
+        "detections and milliseconds per frame of the configured face detector. DIR holds "
+        "dlib imglab XML files (e.g. testing.xml) naming each image and its face boxes; a "
+        "detection overlapping a face with IoU >= 0.4 finds it.",
+    )
+    detection_eval.add_argument("folder", type=Path, metavar="DIR",
+                                help="folder with imglab XML files (or one XML file)")
+    detection_eval.add_argument("--model", choices=DETECTION_MODELS,
+                                help="detector to measure (default: the configured one)")
+    detection_eval.add_argument("--upsample", type=int, choices=(0, 1, 2),
+                                help="HOG/CNN upsampling (default: the configured one)")
+    detection_eval.add_argument("--detect-width", type=int, metavar="PX",
+                                help="width frames are shrunk to (default: the configured one)")
+    detection_eval.add_argument("--tiles", type=int, choices=(1, 2, 3, 4),
+                                help="BlazeFace slices for small faces (default: configured)")
+    detection_eval.add_argument("--details", action="store_true", help="one line per image")
+    detection_eval.add_argument("--json", action="store_true", help="print one JSON object")
     plates_eval = kinds.add_parser(
         "plates", parents=[verbose],
         help="plate reading accuracy on labelled photos or simulated prop photos",
@@ -192,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args)
         if args.command == "scan":
             return commands.scan_command(args)
+        if args.command == "eval" and args.kind == "detection":
+            return commands.eval_detection_command(args)
         if args.command == "eval" and args.kind == "plates":
             return commands.eval_plates_command(args)
         if args.command == "eval":
@@ -233,6 +259,8 @@ def run(args: argparse.Namespace) -> int:
             "PIN first with 'oko set-pin --config FILE', or serve on 127.0.0.1."
         )
     faces.models()  # load the dlib models now, so a missing install fails before serving
+    if config.recognition.model == "blazeface":
+        blazeface.load()
     controls = make_controls(None, config.controls)
     engine = build_engine(config, events=controls)
     try:

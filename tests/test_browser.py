@@ -171,3 +171,30 @@ def test_facilitator_language_switch_reaches_the_kiosk(oko, context):
     shot(console, "facilitator-sr")
     console.click("button[name='language'][value='en']")
     kiosk.wait_for_selector("html[lang='en']")
+
+
+def test_card_tells_a_visitor_two_sightings_were_linked(context):
+    """One man whose second photo got a number of its own until the third linked them."""
+    import numpy as np
+
+    from tests.fakes import ScriptedSource
+    from tests.helpers import ServedApp, fed_engine
+
+    # Once started, the camera shows an empty, noisy room: nobody new, the card stays.
+    rng = np.random.default_rng(0)
+    empty_room = ScriptedSource(lambda _seq: (rng.integers(0, 40, (360, 640, 3), np.uint8), None))
+    engine = fed_engine("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg",
+                        source=empty_room, gap_s=5.0)  # three visits
+    engine.start()
+    try:
+        with ServedApp(engine) as app:
+            page = open_kiosk(context, app.url)
+            linked = page.wait_for_selector("li.card[data-visitor='V1'] p.linked:not([hidden])")
+            assert "(V2)" in linked.inner_text() and "linked" in linked.inner_text()
+            assert page.locator("li.card").count() == 1
+            page.goto(f"{app.url}/?lang=sr", wait_until="commit")
+            linked = page.wait_for_selector("li.card p.linked:not([hidden])")
+            assert "povezao" in linked.inner_text()
+            shot(page, "kiosk-linked-sightings")
+    finally:
+        engine.stop()

@@ -41,7 +41,7 @@ def test_config_is_frozen():
         ("[kamera]\nsource = 'demo'\n", "Unknown config section [kamera]"),
         ("[dashboard]\nport = 'eighty'\n", "dashboard.port = 'eighty'"),
         ("[dashboard]\nport = 70000\n", "must be between 1 and 65535"),
-        ("[recognition]\nmodel = 'magic'\n", "must be one of hog, cnn"),
+        ("[recognition]\nmodel = 'magic'\n", "must be one of blazeface, hog, cnn"),
         ("[recognition]\nupsample = 1.5\n", "not a valid int"),
         ("[session]\nidle_wipe_s = true\n", "not a valid float"),
         ("camera = 3\n", "must be a table"),

@@ -30,9 +30,10 @@ def test_demo_faces_become_visitors_and_jpegs_flow(engine):
 
 
 def test_analysis_drops_frames_it_cannot_keep_up_with():
-    # Upsampling twice makes detection ~16x slower than the default: on any machine analysis
-    # falls behind 30 fps capture, so most frames must be dropped rather than queued.
-    with start_engine(settings=RecognitionSettings(upsample=2, detect_every=1)) as engine:
+    # HOG upsampling twice makes detection ~16x slower than the default: on any machine
+    # analysis falls behind 30 fps capture, so most frames must be dropped rather than queued.
+    slow = RecognitionSettings(model="hog", upsample=2, detect_every=1)
+    with start_engine(settings=slow) as engine:
         wait_for(lambda: engine.snapshot().health.frames_analysed > 0)
         time.sleep(2)
         health = engine.snapshot().health

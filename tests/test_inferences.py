@@ -17,7 +17,7 @@ from tests.helpers import encoding, frame_of, load_bgr
 def faces_left_to_right(name):
     image = load_bgr(name)
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-    boxes = sorted(detect_faces(rgb, upsample=1), key=lambda b: b.left)
+    boxes = sorted(detect_faces(rgb, upsample=1, model="hog"), key=lambda b: b.left)
     return image, boxes, [read_cues(m) for m in find_landmarks(rgb, boxes)]
 
 

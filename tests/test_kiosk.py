@@ -246,3 +246,16 @@ def test_streams_beyond_the_limit_get_503_and_slots_come_back():
         assert fourth.status_code == 200
         second.close()
         fourth.close()
+
+
+def test_a_merged_visitor_says_so_in_both_languages():
+    # One man, the second photo too far from the first to join on arrival, the third links
+    # them (see tests/test_clusters.py): the card tells him, in one sentence.
+    engine = fed_engine("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg",
+                        gap_s=5.0)  # three visits
+    client = create_app(engine).test_client()
+    (visitor,) = client.get("/api/state").get_json()["visitors"]
+    assert visitor["id"] == "V1" and visitor["linked"] == ["V2"]
+    for language in LANGUAGES:
+        sentence = translate("k.returning.linked", language, ids="V2")
+        assert "V2" in sentence and sentence.count(".") == 1

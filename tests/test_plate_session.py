@@ -77,7 +77,8 @@ def test_scan_json_fills_plates(tmp_path):
     path = tmp_path / "car.png"
     cv2.imwrite(str(path), visitor_with_car("NS 4567-KM"))
     result = oko("scan", "--json", str(path))
-    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    record, final = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "final" in final  # the last line maps visitor numbers to their final ones
     (plate,) = record["plates"]
     assert plate["text"] == "NS4567KM" and plate["display"] == "NS 4567-KM"
     assert plate["valid"] is True and plate["country"] == "SRB" and plate["vehicle"] == "C1"

@@ -10,13 +10,18 @@ import pytest
 
 from device.camera import DEMO_CLIP
 from recognition.pipeline import Pipeline, RecognitionSettings
-from recognition.types import Frame
+from recognition.types import Box, Frame
 from tests.helpers import FACES, assert_one_clear_line, load_bgr, oko
 
 
-def scan_json(*args):
+def scan_json(*args, final=False):
+    """Run ``oko scan --json``; return the result and its records (and with ``final`` the
+    last line's map of every visitor number printed to its final number, checked here)."""
     result = oko("scan", "--json", *map(str, args))
-    return result, [json.loads(line) for line in result.stdout.splitlines()]
+    *records, last = [json.loads(line) for line in result.stdout.splitlines()]
+    printed = {f["visitor"] for r in records for f in r.get("faces", []) if f["visitor"]}
+    assert set(last) == {"final"} and set(last["final"]) == printed
+    return (result, records, last["final"]) if final else (result, records)
 
 
 def manifest():
@@ -25,7 +30,7 @@ def manifest():
 
 
 def test_dev_photos_as_one_session_give_one_visitor_per_person():
-    result, records = scan_json(FACES)
+    result, records, final = scan_json(FACES, final=True)
     people = manifest()
     visitors_of, people_of = {}, {}
     for record in records:
@@ -38,12 +43,27 @@ def test_dev_photos_as_one_session_give_one_visitor_per_person():
         assert len(faces) >= len(named), name
         for face, person in zip(faces, people[name]):
             if person != "?":
-                visitors_of.setdefault(person, set()).add(face["visitor"])
+                # As you go no number is ever given to two people; in the end each
+                # person has one number.
                 people_of.setdefault(face["visitor"], set()).add(person)
+                visitors_of.setdefault(person, set()).add(final[face["visitor"]])
     assert len(visitors_of) == 6
     assert all(len(v) == 1 for v in visitors_of.values()), visitors_of  # no splits
     assert all(len(p) == 1 for p in people_of.values()), people_of  # no merges
     assert result.returncode == 1  # manifest.csv is not an image
+
+
+def test_final_line_links_a_number_given_too_soon(tmp_path):
+    # One man in three photos: the second is too far from the first to join on arrival
+    # (0.525), the third links both (see tests/test_clusters.py).
+    names = ("alex-lacamoire.png", "alex_lacamoire1.jpg", "alex_lacamoire2.jpg")
+    result = oko("scan", "--json", *(str(FACES / n) for n in names))
+    *records, last = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["faces"][0]["visitor"] for r in records] == ["V1", "V2", "V1"]
+    assert last == {"final": {"V1": "V1", "V2": "V1"}}
+    table = oko("scan", *(str(FACES / n) for n in names))
+    assert "Linked later (one person, first given two numbers): V2 is V1" in table.stdout
+    assert "1 visitor(s); 0 input(s) could not be read." in table.stdout
 
 
 def test_json_record_shape():
@@ -52,9 +72,10 @@ def test_json_record_shape():
     assert record["plates"] == []
     left = min(record["faces"], key=lambda f: f["box"][0])
     x, y, w, h = left["box"]
-    # face_recognition at full size says left 253, top 47, 155 wide; HOG on the 640-px copy
-    # lands within a few percent of the face size.
-    assert abs(x - 253) < 20 and abs(y - 47) < 20 and abs(w - 155) < 20 and abs(h - 155) < 20
+    # face_recognition (HOG) at full size says left 253, top 47, 155 wide; the default
+    # detector's box, mapped to dlib's style, overlaps it well (a little lower on this face).
+    assert Box(x, y, x + w, y + h).iou(Box(253, 47, 408, 202)) > 0.65
+    assert abs(w - 155) < 20 and abs(h - 155) < 20
     assert left["visitor"] in {"V1", "V2"} and left["distance"] is None
     assert left["watchlist"] is None and isinstance(left["smiling"], bool)
 
@@ -72,7 +93,9 @@ def test_video_every_nth_frame_is_one_session():
     assert result.returncode == 0
     assert [r["frame"] for r in records] == list(range(0, 275, 30))
     visitors = {f["visitor"] for r in records for f in r["faces"]}
-    assert visitors and all(v.startswith("V") for v in visitors)
+    # Out-of-focus faces in the dark audience are boxed but not identified (null).
+    named = visitors - {None}
+    assert named and all(v.startswith("V") for v in named)
 
 
 def test_table_output():

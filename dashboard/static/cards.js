@@ -73,11 +73,13 @@ class Card {
     this.faceLabel = el("p", "item-label first-seen");
     this.firstSeen = el("p", "value first-seen");
     this.summary = el("p", "value summary");
+    // Said in the card's head, always in view: two sightings first kept apart were linked.
+    this.linked = el("p", "value linked");
     this.faceExplain = el("p", "explain");
     const text = el("div");
     const faceLine = el("div", "face-line");
     faceLine.append(this.faceLabel, this.firstSeen);
-    text.append(this.name, this.presence, this.summary, faceLine, this.faceExplain);
+    text.append(this.name, this.presence, this.summary, this.linked, faceLine, this.faceExplain);
     const head = el("div", "card-head");
     head.append(this.thumb, text);
     this.items = {
@@ -152,6 +154,9 @@ class Card {
     items.faceprint.value.textContent = t("k.faceprint.value");
     items.seen.value.textContent = seen;
     items.returning.value.textContent = t(v.returning ? "k.returning.yes" : "k.returning.no");
+    const linked = v.linked || [];
+    this.linked.hidden = !linked.length;
+    this.linked.textContent = linked.length ? t("k.returning.linked", { ids: linked.join(", ") }) : "";
     drawPath(this.path, v.trajectory, ctx.aspect, t("k.path.alt", { id, points: v.trajectory.length }));
     const together = v.companions.map((c) => t("k.companions.item", { id: c.id, seconds: number(c.seconds) }));
     items.companions.value.textContent = together.length

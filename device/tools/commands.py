@@ -44,16 +44,25 @@ def scan_command(args: argparse.Namespace) -> int:
     pipeline, dossier = session.pipeline, session.dossier
     failed = 0
     rows = []
+    printed: dict[str, None] = {}  # every visitor number shown, in order
     for record in scan(args.paths, pipeline, dossier, every=args.every):
         failed += record.error is not None
+        printed.update((f.visitor_id, None) for f in record.faces if f.visitor_id)
         if args.json:
             print(json.dumps(record_json(record)), flush=True)
         elif record.error is not None:
             print(f"oko: {record.source}: {record.error}", file=sys.stderr)
         else:
             rows.extend(record_rows(record))
-    if not args.json:
+    # Re-clustering may have found two numbers to be one person after they were printed.
+    final = {visitor: dossier.resolve(visitor) for visitor in printed}
+    if args.json:
+        print(json.dumps({"final": final}), flush=True)
+    else:
         print(_table(("SOURCE", "FRAME", "VISITOR", "BOX", "DISTANCE", "WATCHLIST"), rows))
+        linked = [f"{old} is {new}" for old, new in final.items() if old != new]
+        if linked:
+            print("\nLinked later (one person, first given two numbers): " + ", ".join(linked))
         print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
     watchlist.clear()
     dossier.wipe(0.0)
@@ -162,6 +171,22 @@ def doctor_command(args: argparse.Namespace) -> int:
         print(f"\nWorking, with {warned} warning(s); see above.")
         return 3
     print("\nAll is well.")
+    return 0
+
+
+def eval_detection_command(args: argparse.Namespace) -> int:
+    """``oko eval detection``: score face detection on imglab-annotated photos."""
+    from device.tools.detection_eval import evaluate_detection, format_detection
+
+    config = load_config(args.config, overrides={
+        "recognition.model": args.model, "recognition.upsample": args.upsample,
+        "recognition.detect_width_px": args.detect_width,
+        "recognition.detect_tiles": args.tiles})
+    if not args.folder.exists():
+        raise ConfigError(f"{args.folder} does not exist; give a folder with imglab XML files.")
+    scores = evaluate_detection(args.folder, config.recognition)
+    print(json.dumps(scores.as_json()) if args.json
+          else format_detection(scores, details=args.details))
     return 0
 
 

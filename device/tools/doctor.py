@@ -58,16 +58,21 @@ def check_camera(config: Config) -> Check:
     return Check("camera", "ok", f"{source.name} delivers {width}x{height} frames.")
 
 
-def check_models() -> Check:
-    """The dlib face models load."""
+def check_models(detector: str = "blazeface") -> Check:
+    """The dlib face models load, and the small-face detector when it is the one configured."""
     from recognition.faces import api as faces
+    from recognition.faces import blazeface
 
     started = time.perf_counter()
     try:
         faces.models()
+        if detector == "blazeface":
+            blazeface.load()
     except OkoError as exc:
         return Check("face models", "fail", str(exc))
-    return Check("face models", "ok", f"dlib face models load ({time.perf_counter() - started:.1f} s).")
+    extra = " and the BlazeFace small-face detector" if detector == "blazeface" else ""
+    return Check("face models", "ok",
+                 f"dlib face models{extra} load ({time.perf_counter() - started:.1f} s).")
 
 
 def check_ocr() -> Check:
@@ -169,7 +174,7 @@ def run_checks(config: Config, *, camera: bool = True) -> list[Check]:
     Args:
         camera: set False while Oko itself holds the camera (the doctor cannot open it then).
     """
-    checks = [check_models(), check_ocr(), check_memory(), check_temperature(),
+    checks = [check_models(config.recognition.model), check_ocr(), check_memory(), check_temperature(),
               check_gpio(config)]
     if camera:
         checks.insert(0, check_camera(config))

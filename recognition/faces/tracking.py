@@ -102,6 +102,10 @@ class Tracker:
                 (box.iou(track.box), i, track.track_id)
                 for i, box in enumerate(boxes)
                 for track in self._tracks.values()
+                # A face does not change size by a third between two detections; when a
+                # smaller face sits inside a big one's old box, it is someone else (a cut
+                # in a video, a person stepping in front).
+                if _similar_size(box, track.box)
             ),
             reverse=True,
         )
@@ -158,6 +162,15 @@ class Tracker:
 
 #: Width of the grey copy faces are followed on; a 640-px frame's faces are ~20 px here.
 FOLLOW_WIDTH_PX = 160
+#: Smallest ratio of the narrower to the wider box for one face in consecutive detections.
+MIN_SIZE_RATIO = 0.7
+
+
+def _similar_size(a: Box, b: Box) -> bool:
+    small, large = sorted((a.width, b.width))
+    return large > 0 and small / large >= MIN_SIZE_RATIO
+
+
 #: Normalised correlation below which a face counts as lost (then the pipeline detects).
 FOLLOW_MIN_SCORE = 0.6
 

