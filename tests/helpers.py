@@ -7,6 +7,7 @@ Test modules import helpers from here only, never from one another; fixtures are
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -219,12 +220,17 @@ CROWD = (("obama.jpg", 150, (280, 250)), ("biden.jpg", 120, (80, 250)),
          ("kit_harington2.jpeg", 95, (480, 140)))
 
 
+def street_backdrop() -> np.ndarray:
+    """A 640×480 softened street scene with no face in it (a parked car from tests/data), so
+    blurring is measured against real texture and no detector finds anyone in the background."""
+    backdrop = cv2.resize(cv2.imread(str(DATA / "plates" / "1.jpg")), (640, 480),
+                          interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(backdrop, (0, 0), 6)
+
+
 def crowd_image() -> np.ndarray:
     """A 640×480 BGR picture of three real faces from tests/data (see :data:`CROWD`)."""
-    canvas = np.full((480, 640, 3), 90, np.uint8)
-    # A little real texture in the background, so blurring is measured against a scene.
-    backdrop = cv2.resize(load_bgr("two_people.jpg"), (640, 480), interpolation=cv2.INTER_AREA)
-    canvas[:] = cv2.GaussianBlur(backdrop, (0, 0), 6)
+    canvas = street_backdrop()
     for name, face_px, centre in CROWD:
         paste_face(canvas, name, face_px=face_px, centre=centre)
     return canvas
@@ -386,3 +392,13 @@ class PlateHeldUp:
     def is_open(self) -> bool:
         """Whether frames can be read."""
         return self._inner.is_open
+
+
+def scan_json(*args, final=False):
+    """Run ``oko scan --json``; return the result and its records (and with ``final`` the
+    last line's map of every visitor number printed to its final number, checked here)."""
+    result = oko("scan", "--json", *map(str, args))
+    *records, last = [json.loads(line) for line in result.stdout.splitlines()]
+    printed = {f["visitor"] for r in records for f in r.get("faces", []) if f["visitor"]}
+    assert set(last) == {"final"} and set(last["final"]) == printed
+    return (result, records, last["final"]) if final else (result, records)

@@ -22,8 +22,8 @@ from recognition.faces import api as face_api
 from recognition.types import Box, Frame
 from tests.fakes import ScriptedSource
 from device.pin import hash_pin
-from tests.helpers import (CROWD, FACES, PIN, FakeClock, crowd_image, facilitator_login, load_bgr, oko,
-                           paste_face, wait_for)
+from tests.helpers import (CROWD, FACES, PIN, FakeClock, crowd_image, facilitator_login, oko,
+                           paste_face, scan_json, street_backdrop, wait_for)
 
 #: The test zone: the visitor (150 px, centre x 0.44) is in; the one passing at the edge
 #: (centre x 0.13) is outside the polygon; the one standing back (95 px) is too small.
@@ -183,7 +183,7 @@ def test_with_the_zone_off_everyone_is_analysed_and_linked(counted):
 
 def walking_in(x: int) -> np.ndarray:
     """The backdrop with one person whose face is centred at ``x`` (150 px wide)."""
-    canvas = cv2.GaussianBlur(cv2.resize(load_bgr("two_people.jpg"), (640, 480)), (0, 0), 6)
+    canvas = street_backdrop()
     paste_face(canvas, "obama.jpg", face_px=150, centre=(x, 250))
     return canvas
 
@@ -306,13 +306,11 @@ def test_workshop_with_the_zone_switched_off_analyses_people_standing_back(caplo
 def test_scan_analyses_every_face_unless_asked_for_the_zone(tmp_path):
     photo = tmp_path / "crowd.png"
     cv2.imwrite(str(photo), crowd_image())
-    (plain,) = [json.loads(line) for line in oko("scan", "--json", str(photo)).stdout.splitlines()]
+    _, (plain,) = scan_json(photo)
     assert len(plain["faces"]) == 3 and all(f["in_zone"] and f["visitor"] for f in plain["faces"])
     config = tmp_path / "oko.toml"
     config.write_text("[consent]\nenabled = false\nmin_face_px = 120\n")
-    result = oko("scan", "--json", "--config", str(config), "--consent-rect", "0.25,0,0.9,1",
-                 str(photo))
-    (zoned,) = [json.loads(line) for line in result.stdout.splitlines()]
+    _, (zoned,) = scan_json("--config", config, "--consent-rect", "0.25,0,0.9,1", photo)
     inside = [f for f in zoned["faces"] if f["in_zone"]]
     outside = [f for f in zoned["faces"] if not f["in_zone"]]
     assert [f["visitor"] for f in inside] == ["V1"] and len(outside) == 2
@@ -320,8 +318,7 @@ def test_scan_analyses_every_face_unless_asked_for_the_zone(tmp_path):
                and f["clothing"] is None for f in outside)
     config.write_text("[consent]\nenabled = false\npolygon = [[0.25, 0], [0.9, 0], [0.9, 1], "
                       "[0.25, 1]]\nmin_face_px = 120\n")
-    result = oko("scan", "--json", "--consent-zone", "--config", str(config), str(photo))
-    (configured,) = [json.loads(line) for line in result.stdout.splitlines()]
+    _, (configured,) = scan_json("--consent-zone", "--config", config, photo)
     assert [f["in_zone"] for f in configured["faces"]] == [f["in_zone"] for f in zoned["faces"]]
     bad = oko("scan", "--consent-rect", "0.5,0.5,0.52,0.52", str(photo))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -11,17 +11,7 @@ import pytest
 from device.camera import DEMO_CLIP
 from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Box, Frame
-from tests.helpers import FACES, assert_one_clear_line, load_bgr, oko
-
-
-def scan_json(*args, final=False):
-    """Run ``oko scan --json``; return the result and its records (and with ``final`` the
-    last line's map of every visitor number printed to its final number, checked here)."""
-    result = oko("scan", "--json", *map(str, args))
-    *records, last = [json.loads(line) for line in result.stdout.splitlines()]
-    printed = {f["visitor"] for r in records for f in r.get("faces", []) if f["visitor"]}
-    assert set(last) == {"final"} and set(last["final"]) == printed
-    return (result, records, last["final"]) if final else (result, records)
+from tests.helpers import FACES, assert_one_clear_line, load_bgr, oko, scan_json
 
 
 def manifest():
