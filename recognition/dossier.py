@@ -15,6 +15,7 @@ import numpy as np
 from recognition.plates.cars import CarBook, CarProfile
 from recognition.faces.cues import Cues
 from recognition.faces.identities import IdentityIndex
+from recognition.routes import RouteBook, RouteLeg
 from recognition.types import Box, FaceObservation, FrameResult
 from recognition.faces.watchlist import Watchlist, WatchlistHit
 
@@ -27,11 +28,13 @@ _TRAJECTORY_POINTS = 240
 
 @dataclass(frozen=True)
 class Companion:
-    """Another visitor seen in the same frames, and for how long (seconds, frames)."""
+    """Another visitor seen in the same frames, for how long (seconds, frames), and by
+    which cameras (ids, in the order they first saw the two together)."""
 
     visitor_id: str
     seconds_together: float
     frames_together: int
+    cameras: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ class Profile:
     Times are seconds since the session started. ``trajectory`` holds ``(t_s, x, y)`` with
     the face centre as a fraction of the frame (0–1). ``attention`` is the share of analysed
     frames in which the visitor looked at the camera. ``distance`` is the faceprint distance
-    of the latest match (``None`` right after the first sighting).
+    of the latest match (``None`` right after the first sighting). ``route`` is the places
+    (cameras) the visitor was seen at, in order (see :mod:`recognition.routes`).
     """
 
     visitor_id: str
@@ -60,6 +64,7 @@ class Profile:
     clothing: str | None = None
     distance: float | None = None
     cars: tuple[str, ...] = ()
+    route: tuple[RouteLeg, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class WipeReceipt:
     reason: str = ""
     session: int = 0
     plates: int = 0
+    places: int = 0
+    route_legs: int = 0
 
 
 @dataclass
@@ -91,10 +98,11 @@ class _Visitor:
     seconds_in_view: float = 0.0
     box: Box | None = None
     in_view: bool = True
-    tracks: set[int] = field(default_factory=set)
+    tracks: set[tuple[str, int]] = field(default_factory=set)
     trajectory: list[tuple[float, float, float]] = field(default_factory=list)
     together_s: Counter = field(default_factory=Counter)
     together_frames: Counter = field(default_factory=Counter)
+    together_at: dict[str, list[str]] = field(default_factory=dict)  # other → camera ids
     watchlist: WatchlistHit | None = None
     cues: Cues | None = None
     frames_with_cues: int = 0
@@ -125,7 +133,9 @@ class Dossier:
         self.watchlist = watchlist if watchlist is not None else Watchlist()
         self._visitors: dict[str, _Visitor] = {}
         self.cars = CarBook()
-        self._track_owner: dict[int, str] = {}
+        self.routes = RouteBook()
+        # Track ids are per camera: each camera's pipeline numbers its own tracks.
+        self._track_owner: dict[tuple[str, int], str] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
 
@@ -161,7 +171,7 @@ class Dossier:
         seen: dict[str, bool] = {}
         labelled = []
         for face in result.faces:
-            visitor_id = self._identify(face, now_s)
+            visitor_id = self._identify(face, now_s, result.camera)
             if visitor_id is None:
                 if face.crop is not None:
                     face.crop.fill(0)
@@ -170,6 +180,7 @@ class Dossier:
             visitor = self._visitors[visitor_id]
             seen[visitor_id] = visitor.in_view
             self._note_seen(visitor, face, result, counted_s)
+            self.routes.record(visitor_id, result.camera, now_s)
             labelled.append(dataclasses.replace(
                 face, encoding=None, crop=None, visitor_id=visitor_id,
                 distance=visitor.distance, watchlist=visitor.watchlist,
@@ -178,16 +189,20 @@ class Dossier:
             if seen[a] and seen[b]:  # both were already in view: the gap was spent together
                 self._visitors[a].together_s[b] += counted_s
             self._visitors[a].together_frames[b] += 1
+            places = self._visitors[a].together_at.setdefault(b, [])
+            if result.camera not in places:
+                places.append(result.camera)
         for visitor_id, visitor in self._visitors.items():
             visitor.in_view = visitor_id in seen
-        self.cars.record(result, set(seen))
+        self.cars.record(result, set(seen), camera=result.camera)
         return tuple(labelled)
 
     def profiles(self) -> tuple[Profile, ...]:
         """Every visitor's profile, in the order they were first seen."""
         origin = self._started_s or 0.0
         return tuple(
-            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid))
+            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid),
+                                route=self.routes.route(vid, origin))
             for vid, v in self._visitors.items()
         )
 
@@ -232,8 +247,11 @@ class Dossier:
             trajectory_points=sum(len(v.trajectory) for v in visitors),
             watchlist_hits=sum(v.watchlist is not None for v in visitors),
             plates=len(self.cars),
+            places=len(self.routes.cameras()),
+            route_legs=self.routes.leg_count,
         )
         self.cars.wipe()
+        self.routes.wipe()
         self.identities.wipe()
         for visitor in visitors:
             visitor.forget()
@@ -243,12 +261,13 @@ class Dossier:
         self._last_frame_s = None
         return receipt
 
-    def _identify(self, face: FaceObservation, now_s: float) -> str | None:
+    def _identify(self, face: FaceObservation, now_s: float, camera: str = "C1") -> str | None:
+        track = (camera, face.track_id)
         if face.encoding is None:
-            return self._track_owner.get(face.track_id)
+            return self._track_owner.get(track)
         match = self.identities.match(face.encoding)  # stores its own copy
-        previous = self._track_owner.get(face.track_id)
-        self._track_owner[face.track_id] = match.visitor_id
+        previous = self._track_owner.get(track)
+        self._track_owner[track] = match.visitor_id
         if match.is_new:
             self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
         visitor = self._visitors[match.visitor_id]
@@ -258,10 +277,10 @@ class Dossier:
             visitor.watchlist = hit
         # The observation's faceprint is consumed: zero it so no copy outlives a wipe.
         face.encoding.fill(0.0)
-        if face.track_id not in visitor.tracks and previous != match.visitor_id:
+        if track not in visitor.tracks and previous != match.visitor_id:
             # A new track for this person means they (re)entered the view: one more sighting.
             visitor.sightings += 1
-        visitor.tracks.add(face.track_id)
+        visitor.tracks.add(track)
         return match.visitor_id
 
     def _note_seen(
@@ -291,7 +310,7 @@ class Dossier:
     @staticmethod
     def _profile(visitor_id: str, v: _Visitor, origin: float) -> Profile:
         companions = sorted(
-            (Companion(other, v.together_s[other], frames)
+            (Companion(other, v.together_s[other], frames, tuple(v.together_at.get(other, ())))
              for other, frames in v.together_frames.items()),
             key=lambda c: (-c.frames_together, c.visitor_id),
         )

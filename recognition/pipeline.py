@@ -78,18 +78,27 @@ class RecognitionSettings:
 class Pipeline:
     """Turns frames into :class:`FrameResult` s; keeps only track state between frames.
 
+    Track state belongs to one camera: frames of another camera (``Frame.camera``) go to a
+    pipeline of their own for that camera, made on first use, which shares the settings and
+    the plate tracker (so a car seen by two cameras is one vehicle).
+
     Args:
         settings: detection and encoding knobs.
+        camera: the camera whose frames this pipeline follows itself.
+        plates: the plate tracker to share (default: a new one).
     """
 
-    def __init__(self, settings: RecognitionSettings = RecognitionSettings()):
+    def __init__(self, settings: RecognitionSettings = RecognitionSettings(), *,
+                 camera: str = "C1", plates: PlateTracker | None = None):
         self.settings = settings
+        self.camera = camera
         self.tracker = Tracker(refresh_s=settings.refresh_s)
         self._since_detect = settings.detect_every  # detect on the first frame
         self._detected_s = float("-inf")
         self._visible: list[Track] = []
-        self.plates = PlateTracker()
+        self.plates = plates if plates is not None else PlateTracker()
         self.plates_unavailable: str | None = None  # why plates are off, if the OCR is missing
+        self._others: dict[str, Pipeline] = {}  # the other cameras' pipelines
 
     def warm_up(self) -> None:
         """Load the plate readers now, so the first car seen does not stall the analysis;
@@ -114,12 +123,15 @@ class Pipeline:
         (largest faces first), so a crowd delays encodings instead of stalling the loop.
         Time is taken from ``frame.captured_s``. An empty frame gives an empty result.
         """
+        if frame.camera != self.camera:
+            return self._pipeline_of(frame.camera).process(frame)
         s = self.settings
         now_s = frame.captured_s
         display_w, display_h = frame.size
         timings: dict[str, float] = {}
         if frame.image.size == 0:
-            return FrameResult(frame.seq, now_s, (display_w, display_h), timings_ms=timings)
+            return FrameResult(frame.seq, now_s, (display_w, display_h), timings_ms=timings,
+                               camera=self.camera)
         source = frame.lores if frame.lores is not None else frame.image
         small = _shrink(source, s.detect_width_px)
         to_display = display_w / small.shape[1]
@@ -198,21 +210,34 @@ class Pipeline:
             timings_ms=timings,
             plates=plates,
             vehicles=vehicles,
+            camera=self.camera,
         )
 
     def reset(self) -> None:
-        """Forget all tracks, e.g. when the session is wiped."""
+        """Forget all tracks (of every camera), e.g. when the session is wiped."""
         self.tracker.reset()
         self._visible = []
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
         self.plates.wipe()
+        for other in self._others.values():
+            other.reset()
+        self._others.clear()
+
+    def _pipeline_of(self, camera: str) -> Pipeline:
+        """The pipeline following ``camera``'s frames, made on its first frame."""
+        other = self._others.get(camera)
+        if other is None:
+            other = Pipeline(self.settings, camera=camera, plates=self.plates)
+            other.plates_unavailable = self.plates_unavailable
+            self._others[camera] = other
+        return other
 
     def _read_plates(self, small: np.ndarray, to_display: float, size: tuple[int, int],
                      now_s: float) -> tuple[tuple[PlateObservation, ...], tuple]:
         """Find plates in ``small``, OCR the new or uncertain ones, vote them into vehicles."""
         candidates = detect_plates(small)
-        ids = self.plates.track([c.box for c in candidates], now_s)
+        ids = self.plates.track([c.box for c in candidates], now_s, camera=self.camera)
         seen = []
         for candidate, vehicle_id in zip(candidates, ids):
             reading = None

@@ -82,13 +82,15 @@ class Frame:
     ``image`` is the display picture (BGR, uint8, H×W×3). ``lores`` is an optional smaller
     picture of the same instant for analysis (BGR), as a Raspberry Pi camera delivers it; when
     absent, analysis downscales ``image``. ``captured_s`` is a monotonic time in seconds and
-    ``seq`` counts frames from the source, starting at 0.
+    ``seq`` counts frames from the source, starting at 0. ``camera`` names the camera that
+    took it (``"C1"``, ``"C2"``, …): with several cameras each is followed on its own.
     """
 
     image: np.ndarray
     captured_s: float
     seq: int
     lores: np.ndarray | None = None
+    camera: str = "C1"
 
     @property
     def size(self) -> tuple[int, int]:
@@ -137,7 +139,8 @@ class FrameResult:
     """Everything the pipeline found in one frame.
 
     ``vehicles`` is every vehicle's voted plate as of this frame when plates were looked for
-    in it, else ``None`` (plates are looked for on face-detection frames only).
+    in it, else ``None`` (plates are looked for on face-detection frames only). ``camera``
+    is the frame's camera.
     """
 
     seq: int
@@ -148,3 +151,4 @@ class FrameResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     plates: tuple[PlateObservation, ...] = ()
     vehicles: tuple[Vehicle, ...] | None = None
+    camera: str = "C1"
