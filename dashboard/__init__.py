@@ -80,6 +80,7 @@ def create_app(
     """
     from dashboard import errors
     from dashboard.auth import Access, csrf_token
+    from dashboard.cameras import cameras
     from dashboard.display import Display, language as page_language
     from dashboard.facilitator import facilitator
     from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_number, translate
@@ -114,6 +115,7 @@ def create_app(
     app.register_blueprint(kiosk)
     app.register_blueprint(visitors)
     app.register_blueprint(facilitator)
+    app.register_blueprint(cameras)
     errors.register(app)
 
     def t(key: str, **values: object) -> str:

@@ -21,11 +21,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def _sources() -> tuple[Mapping[str, tuple[str, str]], ...]:
+    from dashboard.city_text import TEXT as CITY
     from dashboard.facilitator_text import TEXT as FACILITATOR
     from dashboard.kiosk_text import TEXT as KIOSK
     from dashboard.lesson import lesson_text
 
-    return (KIOSK, FACILITATOR, lesson_text())
+    return (KIOSK, FACILITATOR, lesson_text(), CITY)
 
 
 @cache

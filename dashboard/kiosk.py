@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template,
                    request)
 
+from dashboard.cameras import camera_param
 from dashboard.display import Display, display
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
@@ -89,14 +90,18 @@ def healthz() -> tuple[Response, int]:
 
 @kiosk.get("/stream.mjpg")
 def stream() -> Response:
-    """The annotated camera picture as an endless multipart JPEG stream."""
+    """The annotated camera picture as an endless multipart JPEG stream; ``?camera=C2``
+    picks another camera than the first."""
     engine = current_engine()
+    camera = camera_param(request.args.get("camera"))
+    wait = (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S, camera=camera)) \
+        if camera else (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S))
 
     def frames() -> Iterator[bytes]:
         seq = -1
         misses = 0
         while misses < _MAX_MISSES:  # ~30 s without a frame: the engine is gone; end it
-            item = engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S)
+            item = wait(seq)
             if item is None:
                 misses += 1
                 if not engine.running:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.city import city_json, places_of, route_json, session_age_s
 from device.snapshot import Snapshot
 from recognition.dossier import Profile
 from recognition.faces.cues import Cues
@@ -59,10 +60,11 @@ def _car(c: CarProfile) -> dict[str, Any]:
         "agreement": _round(c.agreement, 2),
         "first_seen_s": _round(c.first_seen_s),
         "last_seen_s": _round(c.last_seen_s),
+        "cameras": list(c.cameras),
     }
 
 
-def _visitor(p: Profile) -> dict[str, Any]:
+def _visitor(p: Profile, places: dict[str, str], age_s: float | None) -> dict[str, Any]:
     return {
         "id": p.visitor_id,
         "first_seen_s": _round(p.first_seen_s),
@@ -74,7 +76,8 @@ def _visitor(p: Profile) -> dict[str, Any]:
         "box": _box(p.box),
         "trajectory": [[round(t, 1), round(x, 3), round(y, 3)] for t, x, y in p.trajectory],
         "companions": [
-            {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together}
+            {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together,
+             "cameras": list(c.cameras)}
             for c in p.companions
         ],
         "watchlist": _hit(p.watchlist),
@@ -83,6 +86,7 @@ def _visitor(p: Profile) -> dict[str, Any]:
         "clothing": p.clothing,
         "distance": _round(p.distance, 3),
         "cars": list(p.cars),
+        "route": route_json(p.route, places, age_s),
     }
 
 
@@ -101,7 +105,8 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "paused": snapshot.paused,
             "started_s_ago": _round(s.started_s_ago),
         },
-        "visitors": [_visitor(p) for p in snapshot.visitors],
+        "visitors": [_visitor(p, places_of(snapshot), session_age_s(snapshot))
+                     for p in snapshot.visitors],
         "faces": [
             {"track": f.track_id, "visitor_id": f.visitor_id, "box": _box(f.box),
              "watchlist": _hit(f.watchlist)}
@@ -120,6 +125,7 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "cpu_temp_c": _round(h.cpu_temp_c),
             "frames_analysed": h.frames_analysed,
             "analysis_errors": h.analysis_errors,
+            "capacity_warning": snapshot.capacity_warning,
         },
         "recognition": {
             "tolerance": snapshot.tolerance,
@@ -135,6 +141,9 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "reason": r.reason,
             "session": r.session,
             "plates": r.plates,
+            "places": r.places,
+            "route_legs": r.route_legs,
             "seconds_ago": _round(snapshot.taken_s - r.wiped_at_s),
         },
+        **city_json(snapshot),
     }

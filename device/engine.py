@@ -340,6 +340,7 @@ class Engine(MarkerCommands):
                 marked=self.marker.marked,
                 announcements=self.marker.recent(now),
                 capacity_warning=self._capacity.warning,
+                origin_s=self.session.dossier.started_s,
             )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0,

@@ -39,7 +39,8 @@ class Snapshot:
 
     ``cameras`` is every camera (place, health); ``marked`` the visitors a facilitator
     marked and ``announcements`` the places they recently appeared at; ``capacity_warning``
-    says when there are more cameras than the analysis can serve.
+    says when there are more cameras than the analysis can serve; ``origin_s`` is the
+    engine-clock time session times (``first_seen_s`` …) count from.
     """
 
     session: SessionInfo
@@ -57,6 +58,7 @@ class Snapshot:
     marked: tuple[str, ...] = ()
     announcements: tuple[Announcement, ...] = ()
     capacity_warning: str | None = None
+    origin_s: float | None = None
 
 
 _THERMAL_ZONE = "/sys/class/thermal/thermal_zone0/temp"

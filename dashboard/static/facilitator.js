@@ -168,6 +168,7 @@ async function refresh() {
   renderLesson(status.state.display.lesson);
   renderRows($("health"), status.rows.health);
   renderRows($("stats"), status.rows.stats);
+  document.dispatchEvent(new CustomEvent("oko-status", { detail: status }));
 }
 
 const slider = $("tolerance");

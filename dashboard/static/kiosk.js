@@ -4,6 +4,7 @@
 "use strict";
 
 import { Cards, plateInfo } from "./cards.js";
+import { renderCity } from "./city.js";
 import { el, language, number, setLanguage, t } from "./i18n.js";
 
 const RECEIPT_SHOWN_S = 15;
@@ -103,6 +104,7 @@ function render(state) {
   renderCars(state);
   renderScale(state);
   renderHealth(state);
+  renderCity(state);
 }
 
 function lost() {
