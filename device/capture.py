@@ -168,10 +168,10 @@ class Capture:
             self.capture_rate.tick(self._clock())
             with self._ready:  # the engine flips `paused` under this condition
                 if self.paused:
-                    frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
-                    continue
-                self.latest = frame
-                self._ready.notify_all()
+                    frame.image.fill(0)  # blanked: viewers see black, nothing is kept
+                else:
+                    self.latest = frame
+                    self._ready.notify_all()
             if self.stream.watched:
                 now = self._clock()
                 self.stream.publish(frame.image, self.shown_faces(now),
