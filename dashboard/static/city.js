@@ -48,9 +48,10 @@ export function routeLine(route) {
 }
 
 function show(cameraId) {
-  selected = cameraId;
   const first = built.split(",")[0];
-  $("stream").src = cameraId && cameraId !== first ? `/stream.mjpg?camera=${cameraId}` : "/stream.mjpg";
+  selected = cameraId || first;
+  $("stream").src = selected !== first ? `/stream.mjpg?camera=${selected}` : "/stream.mjpg";
+  for (const [id, p] of pictures) p.button.setAttribute("aria-pressed", String(id === selected));
 }
 
 function build(cameras) {
@@ -76,7 +77,29 @@ function build(cameras) {
     return li;
   }));
   built = cameras.map((c) => c.id).join(",");
+  frame(cameras);
   if (selected && !built.split(",").includes(selected)) show(null);
+}
+
+/** Zoom the map onto the places (rivers included), keeping its shape: a few places in one
+ * district would otherwise sit in a clump in the middle of the city. */
+function frame(cameras) {
+  const xs = cameras.map((c) => at(c)[0]);
+  const ys = cameras.map((c) => at(c)[1]);
+  const pad = 70;
+  let width = Math.max(Math.max(...xs) - Math.min(...xs) + 2 * pad, 200);
+  let height = Math.max(Math.max(...ys) - Math.min(...ys) + 2 * pad, 120);
+  if (width / height > MAP_W / MAP_H) height = width * MAP_H / MAP_W;
+  else width = height * MAP_W / MAP_H;
+  width = Math.min(width, MAP_W);
+  height = Math.min(height, MAP_H);
+  const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
+  const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
+  const x = Math.min(Math.max(cx - width / 2, 0), MAP_W - width);
+  const y = Math.min(Math.max(cy - height / 2, 0), MAP_H - height);
+  $("city-map").setAttribute("viewBox", [x, y, width, height].map((v) => v.toFixed(1)).join(" "));
+  // Text and dots keep their size on screen whatever the zoom.
+  $("city-map").style.setProperty("--zoom", (width / MAP_W).toFixed(3));
 }
 
 function drawPlaces(cameras, onRoute) {
@@ -84,11 +107,13 @@ function drawPlaces(cameras, onRoute) {
     const [x, y] = at(c);
     const g = svgEl("g", { "data-camera": c.id }, c.ok ? "place" : "place offline");
     if (onRoute.has(c.id)) g.classList.add("visited");
-    g.append(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 7 }));
+    const zoom = Number($("city-map").style.getPropertyValue("--zoom")) || 1;
+    g.append(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: (7 * zoom).toFixed(1) }));
     const label = c.ok ? c.place : `${c.place} (${t("k.city.offline_short")})`;
     const anchor = x > MAP_W * 0.7 ? "end" : "start";
-    const dx = anchor === "end" ? -10 : 10;
-    g.append(svgEl("text", { x: (x + dx).toFixed(1), y: (y - 9).toFixed(1), "text-anchor": anchor }, "", label));
+    const dx = (anchor === "end" ? -10 : 10) * zoom;
+    g.append(svgEl("text", { x: (x + dx).toFixed(1), y: (y - 9 * zoom).toFixed(1), "text-anchor": anchor,
+      "font-size": (13 * zoom).toFixed(1) }, "", label));
     return g;
   }));
   $("city-map").setAttribute("aria-label", t("k.city.map_alt", {
@@ -108,8 +133,9 @@ function drawRoute(route, cameras) {
     const [x, y] = at(c);
     // Returning to a place: later numbers sit a little lower so they stay readable.
     const again = stops.slice(0, i).filter((s) => s.id === c.id).length;
-    parts.push(svgEl("text", { x: x.toFixed(1), y: (y + 22 + again * 14).toFixed(1), "text-anchor": "middle" },
-      "route-stop", String(i + 1)));
+    const zoom = Number($("city-map").style.getPropertyValue("--zoom")) || 1;
+    parts.push(svgEl("text", { x: x.toFixed(1), y: (y + (22 + again * 14) * zoom).toFixed(1),
+      "text-anchor": "middle", "font-size": (13 * zoom).toFixed(1) }, "route-stop", String(i + 1)));
   });
   $("city-route").replaceChildren(...parts);
 }
