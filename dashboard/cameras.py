@@ -8,6 +8,7 @@ needs the PIN login and the CSRF token like every facilitator action.
 from __future__ import annotations
 
 import re
+import time
 
 from flask import Blueprint, Response, abort, request
 
@@ -19,6 +20,24 @@ from dashboard.facilitator import _done
 cameras = Blueprint("cameras", __name__)
 
 _CAMERA_ID = re.compile(r"C[1-9][0-9]?")
+
+
+#: How often an event stream checks for a new route leg or announcement between events.
+NEWS_CHECK_S = 0.1
+
+
+def wait_for_news(engine, timeout_s: float) -> None:
+    """Sleep up to ``timeout_s``, but return as soon as a route gains a leg or a marked
+    visitor is announced (a cheap counter compare), so the kiosk shows it at once."""
+    version = getattr(engine, "route_version", None)
+    if version is None:
+        time.sleep(timeout_s)
+        return
+    start, deadline = version(), time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        time.sleep(min(NEWS_CHECK_S, max(0.0, deadline - time.monotonic())))
+        if version() != start:
+            return
 
 
 def camera_param(value: str | None) -> str | None:

@@ -7,13 +7,12 @@ The kiosk is read-only. ``/api/state`` and ``/events`` carry the snapshot's JSON
 from __future__ import annotations
 
 import json
-import time
 from typing import Any, Iterator
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template,
                    request)
 
-from dashboard.cameras import camera_param
+from dashboard.cameras import camera_param, wait_for_news
 from dashboard.display import Display, display
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
@@ -73,7 +72,7 @@ def events() -> Response:
         yield "retry: 2000\n\n"
         while engine.running:
             yield f"data: {json.dumps(_state(engine, shown))}\n\n"
-            time.sleep(_EVENT_INTERVAL_S)
+            wait_for_news(engine, _EVENT_INTERVAL_S)
 
     return _in_slot(Response(stream(), mimetype="text/event-stream",
                              headers={"X-Accel-Buffering": "no"}))

@@ -75,6 +75,7 @@ class Capture:
         self.paused = False
         self.latest: Frame | None = None
         self.analysed_seq: int | None = None  # the last frame the analysis took
+        self.taken = 0  # frames the analysis took from this camera
         self.dropped = 0
         self.faces: tuple[FaceObservation, ...] = ()
         self.faces_s = float("-inf")
@@ -101,6 +102,7 @@ class Capture:
         if self.analysed_seq is not None and frame.seq > self.analysed_seq + 1:
             self.dropped += frame.seq - self.analysed_seq - 1
         self.analysed_seq = frame.seq
+        self.taken += 1
         return frame
 
     def show(self, faces: tuple[FaceObservation, ...], plate_marks: tuple[tuple[Box, str], ...],

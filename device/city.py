@@ -88,6 +88,13 @@ class MarkerCommands:
         with self._lock:
             return self.marker.unmark(visitor_id)
 
+    def route_version(self) -> tuple[int, int, int]:
+        """Changes whenever a route gains a leg, a marked visitor is announced or the session
+        is wiped: cheap to compare, so the kiosk's events can be sent at once on news."""
+        with self._lock:
+            return (self.session.number, self.session.dossier.routes.version,
+                    self.marker.announced)
+
     def camera_jpeg(self, camera: str) -> bytes | None:
         """A small JPEG of ``camera``'s latest picture (boxes drawn), made now from RAM;
         ``None`` for an unknown camera or when it has no picture (offline, paused, wiped)."""

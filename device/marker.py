@@ -36,6 +36,7 @@ class Marker:
     def __init__(self) -> None:
         self._legs_known: dict[str, int] = {}
         self._news: list[Announcement] = []
+        self.announced = 0  # counts announcements ever made, to see news cheaply
 
     @property
     def marked(self) -> tuple[str, ...]:
@@ -69,6 +70,7 @@ class Marker:
                                         places.get(leg.camera, leg.camera), now_s))
             self._legs_known[visitor_id] = len(route)
         self._news = (self._news + new)[-MAX_ANNOUNCEMENTS:]
+        self.announced += len(new)
         return tuple(new)
 
     def recent(self, now_s: float, within_s: float = ANNOUNCE_S) -> tuple[Announcement, ...]:

@@ -55,6 +55,7 @@ class RouteBook:
     def __init__(self, *, gap_s: float = LEG_GAP_S, max_legs: int = MAX_LEGS):
         self.gap_s = gap_s
         self.max_legs = max_legs
+        self.version = 0  # counts new legs: readers compare it to see a route change cheaply
         self._routes: dict[str, _Route] = {}
 
     def record(self, visitor_id: str, camera: str, now_s: float) -> bool:
@@ -69,6 +70,7 @@ class RouteBook:
             return False
         legs.append(_Leg(camera, now_s, now_s))
         del legs[:-self.max_legs]
+        self.version += 1
         return True
 
     def route(self, visitor_id: str, origin_s: float = 0.0) -> tuple[RouteLeg, ...]:

@@ -30,6 +30,7 @@ from device.camera import DEMO_CLIP, OpenCVSource
 from device.config import Config, SessionConfig
 from device.engine import Engine
 from device.overlay import annotate
+from device.tools.bench_city import bench_cameras, format_cameras
 from device.snapshot import rss_mb
 from recognition.errors import CameraUnavailable
 from recognition.faces import api as face_api
@@ -295,6 +296,8 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
             "fps": run_ours(crowd, 30.0, settings)["fps"],
             "textbook_fps": run_textbook(crowd[:3], settings, seconds / 8)["fps"],
         }
+    progress("two cameras")
+    cameras = bench_cameras(mosaic_frames(patch, 1), settings, max(3.0, seconds / 4))
     progress("resolutions")
     by_resolution = {}
     for width, height in RESOLUTIONS:
@@ -327,6 +330,7 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
         "by_faces": by_faces,
         "by_resolution": by_resolution,
         "viewers": viewers,
+        "cameras": cameras,
     }
 
 
@@ -352,5 +356,6 @@ def format_report(r: dict) -> str:
         *(f"{n:>5}  {v['fps']:8.1f}  {v['textbook_fps']:12.1f}" for n, v in r["by_faces"].items()),
         "", "resolution  ours fps  visitors",
         *(f"{k:>10}  {v['fps']:8.1f}  {v['visitors']:8d}" for k, v in r["by_resolution"].items()),
+        "", *format_cameras(r["cameras"]),
     ]
     return "\n".join(lines)
