@@ -40,7 +40,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "k.city.seen_at": ("{id} seen at {place}", "{id} viđen/a na mestu {place}"),
     "k.city.marked": ("Marked by the facilitator: {ids}", "Označeno od strane voditelja: {ids}"),
-    "k.city.camera": ("Camera {id}", "Kamera {id}"),
+    "k.city.receipt": ("Places: {places} · route legs: {legs}",
+                       "Mesta: {places} · deonica putanja: {legs}"),
     # Facilitator: the marker.
     "f.marker.title": ("Marker: follow a person across the cameras",
                        "Marker: praćenje osobe kroz kamere"),

@@ -13,7 +13,7 @@ from gpiozero.pins.mock import MockFactory
 from dashboard.state import state_json
 from device.camera import OpenCVSource
 from device.city import CapacityCheck
-from device.config import load_config, with_cameras
+from device.config import Config, load_config, with_cameras
 from device.controls import Controls
 from device.places import resolve_cameras
 from recognition.errors import ConfigError
@@ -222,3 +222,35 @@ def test_oko_scan_takes_several_cameras_as_one_session():
     assert_one_clear_line(oko("scan", "--camera", "Slavija"), "PLACE=PATH")
     assert_one_clear_line(oko("scan", "--camera", "A=x.jpg", "--camera", "a=y.jpg"), "two cameras")
     assert_one_clear_line(oko("scan", "--camera", "A=x.jpg", "tests/data/faces"), "not both")
+
+
+def test_a_pi_5s_second_camera_module_is_opened_by_its_number(monkeypatch):
+    import sys
+    import types
+
+    from device.camera import make_source
+    from tests.fakes import FilePicamera2
+
+    module = types.ModuleType("picamera2")
+    made = []
+
+    def picamera2(camera_num=0):
+        made.append(camera_num)
+        return FilePicamera2()
+
+    module.Picamera2 = picamera2
+    monkeypatch.setitem(sys.modules, "picamera2", module)
+    with make_source("picamera:1") as second, make_source("picamera") as first:
+        assert second.read().size == (640, 480) and first.read().size == (640, 480)
+    assert made == [1, 0] and (second.name, first.name) == ("picamera:1", "picamera")
+
+
+def test_the_doctor_checks_every_camera_and_names_its_place(tmp_path):
+    from device.tools.doctor import check_cameras
+
+    missing = tmp_path / "gone.mp4"
+    config = with_cameras(Config(), ["demo", f"file:{missing}"], ["Slavija", "Knez Mihailova"])
+    checks = check_cameras(config)
+    assert [(c.name, c.status) for c in checks] == [("camera C1", "ok"), ("camera C2", "fail")]
+    assert checks[0].message.startswith("Slavija: demo delivers")
+    assert checks[1].message.startswith("Knez Mihailova: Video file") and "does not exist" in checks[1].message

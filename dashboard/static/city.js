@@ -200,6 +200,11 @@ export function renderCity(state) {
   $("city").hidden = !several;
   renderNews(state);
   if (!several) return;
+  const w = state.last_wipe;
+  if (w && !$("receipt").hidden && w.places !== undefined) {
+    // The receipt of a city session also counts the places and route legs it deleted.
+    $("receipt-counts").textContent += ` · ${t("k.city.receipt", { places: w.places, legs: w.route_legs })}`;
+  }
   const key = cameras.map((c) => c.id).join(",");
   if (key !== built) build(cameras);
   const route = renderRoutes(state);
