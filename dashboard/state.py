@@ -39,7 +39,7 @@ def _cues(cues: Cues | None) -> dict[str, Any] | None:
             "smiling": cues.smiling}
 
 
-def _car(c: CarProfile) -> dict[str, Any]:
+def _car(c: CarProfile, places: dict[str, str]) -> dict[str, Any]:
     r = c.registry
     return {
         "vehicle": c.vehicle_id,
@@ -61,6 +61,7 @@ def _car(c: CarProfile) -> dict[str, Any]:
         "first_seen_s": _round(c.first_seen_s),
         "last_seen_s": _round(c.last_seen_s),
         "cameras": list(c.cameras),
+        "seen_at": [places.get(camera, camera) for camera in c.cameras],
     }
 
 
@@ -77,7 +78,7 @@ def _visitor(p: Profile, places: dict[str, str], age_s: float | None) -> dict[st
         "trajectory": [[round(t, 1), round(x, 3), round(y, 3)] for t, x, y in p.trajectory],
         "companions": [
             {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together,
-             "cameras": list(c.cameras)}
+             "cameras": list(c.cameras), "seen_at": [places.get(x, x) for x in c.cameras]}
             for c in p.companions
         ],
         "watchlist": _hit(p.watchlist),
@@ -112,7 +113,7 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
              "watchlist": _hit(f.watchlist)}
             for f in snapshot.faces
         ],
-        "plates": [_car(c) for c in snapshot.plates],
+        "plates": [_car(c, places_of(snapshot)) for c in snapshot.plates],
         "health": {
             "fps": _round(h.fps),
             "analysis_fps": _round(h.analysis_fps),

@@ -242,6 +242,9 @@ def run(args: argparse.Namespace) -> int:
                f"{len(engine.captures)} cameras ("
                + ", ".join(f"{c.place}: {c.source.name}" for c in engine.captures) + ")")
     print(f"Oko is running on {cameras}: open {url}  (Ctrl+C stops and wipes)", flush=True)
+    if [c.source.name for c in engine.captures] == ["demo"]:
+        print("Tip: 'oko run --source demo --source demo' plays the demo as two cameras at two "
+              "places, with each visitor's route.", flush=True)
     _stop_on_signals(server, engine)
     try:
         server.serve_forever()

@@ -76,6 +76,11 @@ def test_state_lists_the_cameras_and_each_visitors_route(city):
             assert leg["place"] == {"C1": "Brankov most", "C2": "Gazela"}[leg["camera"]]
             assert leg["first_seen_s"] <= leg["last_seen_s"]
     assert state["police_list"]["count"] == 661 and "pink.rs" in state["police_list"]["source"]
+    together = wait_for(lambda: [c for v in client.get("/api/state").get_json()["visitors"]
+                                 for c in v["companions"]], 30.0)
+    for companion in together:
+        assert set(companion["seen_at"]) <= {"Brankov most", "Gazela"}
+        assert len(companion["seen_at"]) == len(companion["cameras"]) >= 1
     assert state["marked"] == [] and state["announcements"] == []
 
 
