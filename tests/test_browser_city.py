@@ -104,3 +104,35 @@ def test_the_facilitator_marks_a_visitor_and_the_kiosk_announces_where_they_appe
     assert news.inner_text().startswith("V1 seen at ")
     shot(kiosk, "kiosk-city-marked")
     assert serious_violations(console) == []
+
+
+def test_a_camera_that_fails_is_marked_offline_on_the_kiosk_and_comes_back(context):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from dashboard import create_app
+    from device.camera import DemoSource
+    from tests.fakes import UnpluggableSource
+    from tests.helpers import free_port, start_city
+
+    broken = UnpluggableSource()
+    with start_city(DemoSource(), broken) as engine:
+        port = free_port()
+        server = make_server("127.0.0.1", port, create_app(engine), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            page = open_kiosk(context, f"http://127.0.0.1:{port}")
+            page.wait_for_selector("#city-map .place[data-camera='C2']:not(.offline)")
+            broken.plugged = False
+            page.wait_for_selector("#city-map .place.offline[data-camera='C2']", timeout=10_000)
+            assert "offline" in page.locator("#city-cameras li[data-camera='C2']").inner_text()
+            assert page.locator("#city-map .place.offline").count() == 1  # the other place runs
+            page.locator("#city-cameras li[data-camera='C2'] button").click()
+            page.wait_for_function(
+                "() => document.getElementById('camera-state').textContent.includes('Gazela')")
+            shot(page, "kiosk-city-offline")
+            broken.plugged = True
+            page.wait_for_selector("#city-map .place[data-camera='C2']:not(.offline)", timeout=10_000)
+        finally:
+            server.shutdown()
