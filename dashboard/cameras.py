@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, url_for
 
 from dashboard import forms
 from dashboard.auth import facilitator_only
+from dashboard.display import language
 from dashboard.engine import current_engine
-from dashboard.facilitator import _done
+from dashboard.errors import wants_json
+from dashboard.i18n import translate
 
 cameras = Blueprint("cameras", __name__)
 
@@ -52,6 +54,16 @@ def picture(camera_id: str) -> Response:
     if data is None:
         abort(404)
     return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+def _done(key: str, **values: object) -> Response:
+    """A successful action's answer, as the facilitator page's other actions give it: JSON
+    for ``fetch``, else a redirect back to the page with the message."""
+    message = translate(key, language(), **values)
+    if wants_json():
+        return jsonify(ok=True, message=message)
+    flash(message)
+    return redirect(url_for("facilitator.page"), 303)
 
 
 @cameras.post("/facilitator/marker")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import cv2
-import numpy as np
 
 from device.camera import FrameSource
 from device.frameguard import FrameGuard
@@ -204,10 +203,3 @@ class Capture:
                 # Capped so a camera plugged back in is picked up within a couple of seconds.
                 delay_s = min(delay_s * 2, MAX_RECONNECT_WAIT_S)
 
-
-def blank(frame: Frame | None) -> None:
-    """Zero a frame's pictures (for frames that belong to no session)."""
-    if frame is not None:
-        frame.image.fill(0)
-        if isinstance(frame.lores, np.ndarray):
-            frame.lores.fill(0)

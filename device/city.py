@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Sequence
 
+from device.capture import Capture
 from device.marker import Announcement
 from recognition.types import FaceObservation
 
@@ -101,7 +102,7 @@ class MarkerCommands:
         capture = self._capture(camera)
         return None if capture is None else capture.thumbnail_jpeg()
 
-    def _capture(self, camera: str | None):
+    def _capture(self, camera: str | None) -> Capture | None:
         return next((c for c in self.captures if c.camera_id == camera), None)
 
     def _marked_arrivals(self, faces: Sequence[FaceObservation]) -> tuple[Announcement, ...]:
@@ -120,7 +121,7 @@ class MarkerCommands:
         if when is not None:
             when()
 
-    def _check_capacity(self, capture) -> None:
+    def _check_capacity(self, capture: Capture) -> None:
         """Count a frame of ``capture`` analysed; log the capacity warning once when due."""
         if not self._recording:
             self._capacity.pause()

@@ -21,6 +21,7 @@ import numpy as np
 
 from device.camera import FrameSource
 from device.capture import Capture
+from device.stream import JpegStream
 from device.controls import EngineEvents
 from device.marker import Marker
 from device.places import camera_id, known_places
@@ -97,7 +98,7 @@ class Engine(MarkerCommands):
         return self.captures[0].source
 
     @property
-    def stream(self):
+    def stream(self) -> JpegStream:
         """The first camera's annotated stream (the kiosk's big picture by default)."""
         return self.captures[0].stream
 

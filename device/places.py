@@ -86,7 +86,8 @@ def resolve_cameras(sources: Sequence[str],
     if len(places) > len(sources):
         raise ConfigError(f"{len(places)} places given for {len(sources)} camera(s); give one "
                           "--place per --source, in the same order.")
-    defaults = [p.name for p in known_places() if p.name not in places]
+    named = {str(p).strip().casefold() for p in places if p is not None}
+    defaults = [p.name for p in known_places() if p.name.casefold() not in named]
     specs = []
     for index, source in enumerate(sources):
         source = str(source).strip()
