@@ -136,6 +136,8 @@ class Dossier:
         self.routes = RouteBook()
         # Track ids are per camera: each camera's pipeline numbers its own tracks.
         self._track_owner: dict[tuple[str, int], str] = {}
+        # Who is in each camera's latest frame, and when: in view means in any camera's.
+        self._in_view_at: dict[str, tuple[float, set[str]]] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
 
@@ -179,7 +181,7 @@ class Dossier:
                 continue
             visitor = self._visitors[visitor_id]
             seen[visitor_id] = visitor.in_view
-            self._note_seen(visitor, face, result, counted_s)
+            self._note_seen(visitor, face, result)
             self.routes.record(visitor_id, result.camera, now_s)
             labelled.append(dataclasses.replace(
                 face, encoding=None, crop=None, visitor_id=visitor_id,
@@ -192,8 +194,11 @@ class Dossier:
             places = self._visitors[a].together_at.setdefault(b, [])
             if result.camera not in places:
                 places.append(result.camera)
+        self._in_view_at[result.camera] = (now_s, set(seen))
+        in_view = set().union(*(ids for at_s, ids in self._in_view_at.values()
+                                if now_s - at_s <= _MAX_FRAME_GAP_S))
         for visitor_id, visitor in self._visitors.items():
-            visitor.in_view = visitor_id in seen
+            visitor.in_view = visitor_id in in_view
         self.cars.record(result, set(seen), camera=result.camera)
         return tuple(labelled)
 
@@ -257,6 +262,7 @@ class Dossier:
             visitor.forget()
         self._visitors.clear()
         self._track_owner.clear()
+        self._in_view_at.clear()
         self._started_s = None
         self._last_frame_s = None
         return receipt
@@ -284,11 +290,14 @@ class Dossier:
         return match.visitor_id
 
     def _note_seen(
-        self, visitor: _Visitor, face: FaceObservation, result: FrameResult, counted_s: float
+        self, visitor: _Visitor, face: FaceObservation, result: FrameResult
     ) -> None:
         now_s = result.captured_s
-        if visitor.in_view:
-            visitor.seconds_in_view += counted_s
+        # The gap since this visitor was last seen, by any camera (with one camera: the
+        # frame gap); a longer gap is a stall or an absence, not time in view.
+        gap_s = now_s - visitor.last_seen_s
+        if visitor.in_view and 0.0 < gap_s <= _MAX_FRAME_GAP_S:
+            visitor.seconds_in_view += gap_s
         visitor.last_seen_s = now_s
         visitor.box = face.box
         if face.clothing is not None:

@@ -97,3 +97,21 @@ def test_each_camera_has_its_own_tracks():
     assert [p.visitor_id for p in dossier.profiles()] == ["V1"]
     pipeline.reset()
     assert pipeline.tracker.tracks == ()
+
+
+def test_a_visitor_in_view_of_one_camera_stays_in_view_while_the_other_camera_sees_nobody():
+    import numpy as np
+
+    pipeline, dossier = Pipeline(), Dossier()
+    for seq in range(10):  # frames of the two cameras alternate, 0.05 s apart
+        at_s = seq * 0.1
+        face = frame_of("obama.jpg", seq=seq, at_s=at_s, width=640)
+        dossier.record(pipeline.process(face))
+        empty = type(face)(np.full((480, 640, 3), 90, np.uint8), at_s + 0.05, seq, camera="C2")
+        dossier.record(pipeline.process(empty))
+        if seq:
+            (profile,) = dossier.profiles()
+            assert profile.in_view  # not "left" at every frame of the other camera
+    (profile,) = dossier.profiles()
+    assert profile.seconds_in_view == pytest.approx(0.8, abs=0.15)  # seen from 0.1 s to 0.9 s
+    assert [leg.camera for leg in profile.route] == ["C1"]
