@@ -33,6 +33,8 @@ MAX_BOX_AGE_S = 1.0
 MAX_RECONNECT_WAIT_S = 2.0
 #: Width of a camera's still thumbnail on the kiosk, in pixels.
 THUMBNAIL_WIDTH_PX = 320
+#: A still is encoded at most this often per camera, however many kiosks ask for it.
+STILL_MAX_AGE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ class Capture:
         self.capture_rate, self.analysis_rate = RateMeter(), RateMeter()
         self._ready, self._stop, self._clock = ready, stop, clock
         self._guard = FrameGuard()
+        self._still: tuple[float, bytearray] | None = None  # the latest still and its time
+        self._still_lock = threading.Lock()
+        self._forgotten = 0  # counts forget()s: a still encoded across one is not kept
 
     def status(self, now_s: float) -> CameraStatus:
         """This camera's :class:`CameraStatus` at ``now_s``."""
@@ -114,11 +119,19 @@ class Capture:
         return self.faces if now_s - self.faces_s <= MAX_BOX_AGE_S else ()
 
     def forget(self) -> None:
-        """Zero and drop the held frame, boxes and picture (a wipe or a pause)."""
+        """Zero and drop the held frame, boxes and pictures (a wipe or a pause)."""
         with self._ready:
             self.drop_latest()
         self.faces, self.plate_marks = (), ()
         self.stream.clear()
+        self._drop_still()
+
+    def _drop_still(self) -> None:
+        with self._still_lock:
+            self._forgotten += 1
+            if self._still is not None:
+                self._still[1][:] = bytes(len(self._still[1]))  # a JPEG of a face: zero it
+            self._still = None
 
     def drop_latest(self) -> None:
         """Zero and drop the held frame; call with ``ready`` held."""
@@ -127,7 +140,27 @@ class Capture:
         self.latest = None
 
     def thumbnail_jpeg(self, width_px: int = THUMBNAIL_WIDTH_PX, quality: int = 70) -> bytes | None:
-        """A small JPEG of the latest frame with its boxes, encoded now; ``None`` without one."""
+        """A small JPEG of the latest frame with its boxes; ``None`` without a frame.
+
+        Encoded at most every :data:`STILL_MAX_AGE_S` and shared by every kiosk asking.
+        """
+        now = self._clock()
+        with self._still_lock:
+            if self._still is not None and now - self._still[0] < STILL_MAX_AGE_S:
+                return bytes(self._still[1])
+            forgotten = self._forgotten
+        data = self._encode_still(width_px, quality)
+        if data is None:
+            return None
+        with self._still_lock:
+            if forgotten != self._forgotten:
+                return None  # wiped or paused meanwhile: this picture belongs to no session
+            if self._still is not None:
+                self._still[1][:] = bytes(len(self._still[1]))
+            self._still = (now, bytearray(data))
+        return data
+
+    def _encode_still(self, width_px: int, quality: int) -> bytes | None:
         with self._ready:
             frame = self.latest
             image = None if frame is None else frame.image.copy()

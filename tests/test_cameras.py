@@ -86,6 +86,8 @@ def test_the_wipe_covers_every_cameras_frames_and_the_receipt_counts_places(clip
                     settings=FACES_ONLY) as engine:
         wait_for(lambda: len(route_of(engine, "V1")) >= 2, 40.0)
         held = [c.latest for c in engine.captures]
+        still = engine.camera_jpeg("C1")
+        assert still is not None and engine.camera_jpeg("C1") == still  # shared by kiosks
         engine.pause()
         receipt = engine.wipe(reason="test")
         assert receipt.places == 2 and receipt.route_legs >= 2 and receipt.visitors == 1
