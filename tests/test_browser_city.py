@@ -104,6 +104,13 @@ def test_the_facilitator_marks_a_visitor_and_the_kiosk_announces_where_they_appe
     assert news.inner_text().startswith("V1 seen at ")
     shot(kiosk, "kiosk-city-marked")
     assert serious_violations(console) == []
+    console.click("#pause")  # the demo never stops showing faces: blank it, then wipe
+    console.wait_for_selector("#resume:not([hidden])")
+    console.click("#wipe")
+    kiosk.wait_for_selector("#receipt:not([hidden])")
+    assert "Places: 2" in kiosk.locator("#receipt-counts").inner_text()
+    assert kiosk.locator("#city-news").is_hidden()  # the marks went with the session
+    console.click("#resume")
 
 
 def test_a_camera_that_fails_is_marked_offline_on_the_kiosk_and_comes_back(context):

@@ -187,6 +187,8 @@ def test_cameras_from_the_config_file(tmp_path):
     assert [(s.source, s.place) for s in config.camera_list] == [
         ("picamera", "Slavija"), ("webcam:0", "Brankov most")]
     assert [s.source for s in with_cameras(config, ["demo"]).camera_list] == ["demo"]
+    from device.config import describe
+    assert '[[cameras]]\nsource = "picamera"\nplace = "Slavija"' in describe(config)
     path.write_text("cameras = []\n")
     with pytest.raises(ConfigError, match="camera list is empty"):
         load_config(path, environ={})
