@@ -96,3 +96,14 @@ def test_each_camera_has_a_picture_and_the_big_picture_can_show_another(city):
     chunk = next(response.response)
     assert b"Content-Type: image/jpeg" in chunk
     response.close()
+
+
+def test_the_facilitator_sees_each_camera_with_its_place_and_state(city):
+    engine, _ = city
+    clock = FakeClock()
+    client = create_app(engine, pin_hash=hash_pin("2468"), clock=clock).test_client()
+    facilitator_login(client, clock)
+    rows = client.get("/facilitator/api/status").get_json()["rows"]["health"]
+    labels = [label for label, _ in rows]
+    assert "Cameras C1 · Brankov most" in labels and "Cameras C2 · Gazela" in labels
+    assert dict(rows)["Cameras C2 · Gazela"].startswith("demo 2 · ")
