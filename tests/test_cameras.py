@@ -206,6 +206,8 @@ def test_cameras_from_the_config_file(tmp_path):
      "is given to cameras C1 and C2"),
     (["--source", "demo", "--place", ""], "empty place name"),
     (["--place", "Slavija"], "--place needs a --source"),
+    (["--source", "demo", "--source", "file:/nonexistent/clip.mp4"],
+     "Camera C2 at Gazela: Video file /nonexistent/clip.mp4 does not exist"),
 ])
 def test_oko_run_refuses_bad_camera_lists_in_one_line(args, words):
     assert_one_clear_line(oko("run", "--port", "1", *args, timeout=60), words)
