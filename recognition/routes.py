@@ -81,6 +81,15 @@ class RouteBook:
         return tuple(RouteLeg(leg.camera, leg.first_seen_s - origin_s, leg.last_seen_s - origin_s)
                      for leg in route.legs)
 
+    def copy(self) -> RouteBook:
+        """A copy sharing nothing mutable, to derive routes from outside the caller's lock."""
+        book = RouteBook(gap_s=self.gap_s, max_legs=self.max_legs)
+        book.version = self.version
+        book._routes = {vid: _Route([_Leg(leg.camera, leg.first_seen_s, leg.last_seen_s)
+                                     for leg in route.legs])
+                        for vid, route in self._routes.items()}
+        return book
+
     def cameras(self) -> set[str]:
         """Every camera at which anybody was seen."""
         return {leg.camera for route in self._routes.values() for leg in route.legs}

@@ -115,3 +115,15 @@ def test_a_visitor_in_view_of_one_camera_stays_in_view_while_the_other_camera_se
     (profile,) = dossier.profiles()
     assert profile.seconds_in_view == pytest.approx(0.8, abs=0.15)  # seen from 0.1 s to 0.9 s
     assert [leg.camera for leg in profile.route] == ["C1"]
+
+
+def test_a_copy_of_the_route_book_shares_nothing():
+    book = RouteBook()
+    book.record("V1", "C1", 0.0)
+    copy = book.copy()
+    book.record("V1", "C2", 10.0)
+    book.record("V1", "C2", 12.0)
+    assert [leg.camera for leg in copy.route("V1")] == ["C1"]
+    assert copy.version == 1 and book.version == 2
+    book.wipe()
+    assert copy.route("V1") == (RouteLeg("C1", 0.0, 0.0),)
