@@ -30,7 +30,7 @@ class EngineLike(Protocol):
         """The next annotated JPEG after ``after_seq`` (of ``camera``, default the first),
         or ``None``."""
 
-    def camera_jpeg(self, camera: str) -> bytes | None:
+    def camera_jpeg(self, camera: str) -> bytearray | None:
         """A small JPEG of one camera's latest picture, or ``None``."""
 
     def mark_visitor(self, visitor_id: str) -> bool:

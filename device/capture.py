@@ -139,28 +139,31 @@ class Capture:
             self.latest.image.fill(0)
         self.latest = None
 
-    def thumbnail_jpeg(self, width_px: int = THUMBNAIL_WIDTH_PX, quality: int = 70) -> bytes | None:
-        """A small JPEG of the latest frame with its boxes; ``None`` without a frame.
+    def thumbnail_jpeg(self, width_px: int = THUMBNAIL_WIDTH_PX,
+                       quality: int = 70) -> bytearray | None:
+        """A small JPEG of the latest frame with its boxes, as the caller's own copy (to zero
+        once sent); ``None`` without a frame.
 
         Encoded at most every :data:`STILL_MAX_AGE_S` and shared by every kiosk asking.
         """
         now = self._clock()
         with self._still_lock:
             if self._still is not None and now - self._still[0] < STILL_MAX_AGE_S:
-                return bytes(self._still[1])
+                return bytearray(self._still[1])
             forgotten = self._forgotten
         data = self._encode_still(width_px, quality)
         if data is None:
             return None
         with self._still_lock:
             if forgotten != self._forgotten:
+                data[:] = bytes(len(data))
                 return None  # wiped or paused meanwhile: this picture belongs to no session
             if self._still is not None:
                 self._still[1][:] = bytes(len(self._still[1]))
             self._still = (now, bytearray(data))
         return data
 
-    def _encode_still(self, width_px: int, quality: int) -> bytes | None:
+    def _encode_still(self, width_px: int, quality: int) -> bytearray | None:
         with self._ready:
             frame = self.latest
             image = None if frame is None else frame.image.copy()
@@ -175,7 +178,7 @@ class Capture:
             ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, quality])
             small.fill(0)
             shown.fill(0)
-            return data.tobytes() if ok else None
+            return bytearray(data.tobytes()) if ok else None
         finally:
             image.fill(0)  # a copy of a camera frame: biometric data
 

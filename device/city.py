@@ -96,9 +96,10 @@ class MarkerCommands:
             return (self.session.number, self.session.dossier.routes.version,
                     self.marker.announced)
 
-    def camera_jpeg(self, camera: str) -> bytes | None:
-        """A small JPEG of ``camera``'s latest picture (boxes drawn), made now from RAM;
-        ``None`` for an unknown camera or when it has no picture (offline, paused, wiped)."""
+    def camera_jpeg(self, camera: str) -> bytearray | None:
+        """A small JPEG of ``camera``'s latest picture (boxes drawn), from RAM, as the
+        caller's own copy to zero once sent; ``None`` for an unknown camera or when it has no
+        picture (offline, paused, wiped)."""
         capture = self._capture(camera)
         return None if capture is None else capture.thumbnail_jpeg()
 
