@@ -83,7 +83,7 @@ def create_app(
     from dashboard.cameras import cameras
     from dashboard.display import Display, language as page_language
     from dashboard.facilitator import facilitator
-    from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_number, translate
+    from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue, format_decimal, format_number, translate
     from dashboard.kiosk import kiosk
     from device.pin import PinGuard, is_pin_hash
     from dashboard.visitors import visitors
@@ -123,7 +123,7 @@ def create_app(
 
     app.jinja_env.globals.update(
         t=t, csrf_token=csrf_token, page_language=page_language, catalogue=catalogue,
-        language_names=LANGUAGE_NAMES, format_number=format_number,
+        language_names=LANGUAGE_NAMES, format_number=format_number, format_decimal=format_decimal,
         tolerance_range=TOLERANCE_RANGE,
     )
 

@@ -19,7 +19,7 @@ from dashboard.city import camera_rows
 from dashboard.auth import access, csrf_ok, facilitator_only, log_out, login_state, try_pin
 from dashboard.display import display, language
 from dashboard.errors import wants_json
-from dashboard.i18n import LANGUAGES, translate
+from dashboard.i18n import LANGUAGES, format_decimal, translate
 from dashboard.lesson import KEYS as LESSON_KEYS
 from dashboard.lesson import STEPS
 from dashboard.state import state_json
@@ -144,7 +144,7 @@ def tolerance() -> Response:
         current_engine().set_tolerance(value)
     except ConfigError:
         forms.reject("f.err.tolerance")
-    return _done("f.done.tolerance", value=f"{value:.2f}")
+    return _done("f.done.tolerance", value=format_decimal(value, 2, language()))
 
 
 @facilitator.post("/watchlist/enrol")
@@ -156,6 +156,8 @@ def enrol() -> Response:
     name = forms.label("label")
     photo = request.files.get("photo")
     visitor_id = request.form.get("visitor_id", "").strip()
+    # Checked before, so the message can say the photo joined an entry already listed.
+    known = name in current_engine().snapshot().watchlist
     if photo is not None and photo.filename:
         _enrol_photo(name, photo.stream)
     elif visitor_id:
@@ -163,6 +165,9 @@ def enrol() -> Response:
             forms.reject("f.err.visitor_gone", 404, id=visitor_id[:12])
     else:
         forms.reject("f.err.pick")
+    if known:
+        samples = current_engine().snapshot().watchlist.count(name)
+        return _done("f.done.enrol_more", count=samples)
     return _done("f.done.enrol")
 
 
@@ -209,6 +214,10 @@ def lesson() -> Response:
     """Move the lesson: ``action`` start/next/back/stop, or goto with ``step``."""
     action = forms.choice("action", ("start", "next", "back", "stop", "goto"))
     step_key = forms.choice("step", LESSON_KEYS) if action == "goto" else None
+    shown = display().lesson_step
+    if action == "next" and shown is not None and shown.key == LESSON_KEYS[-1]:
+        display().lesson("stop")  # Next on the last step finishes the lesson, visibly
+        return _done("f.done.lesson_finished")
     step = display().lesson(action, step_key)
     if step is None:
         return _done("f.done.lesson_stop")
@@ -234,7 +243,11 @@ def status() -> dict[str, Any]:
 
 
 def _shown(value: Any, unit_format: str = "{}") -> str:
-    return _t("f.health.none") if value is None else unit_format.format(value)
+    if value is None:
+        return _t("f.health.none")
+    text = unit_format.format(value)
+    # Decimals as the screens' language writes them (0,55 in Serbian), like the kiosk does.
+    return text.replace(".", ",") if language() == "sr" and isinstance(value, float) else text
 
 
 def _health_rows(state: dict[str, Any]) -> list[list[str]]:

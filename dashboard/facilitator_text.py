@@ -90,11 +90,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "f.done.mode": ("Mode: {mode}. The session was wiped.", "Režim: {mode}. Sesija je obrisana."),
     "f.done.tolerance": ("Tolerance: {value}.", "Tolerancija: {value}."),
     "f.done.enrol": ("Added to the watchlist.", "Dodato na listu za praćenje."),
+    "f.done.enrol_more": (
+        "That name is already on the watchlist: this face was added to the same entry "
+        "(photos: {count}).",
+        "To ime je već na listi za praćenje: ovo lice je dodato istom upisu (fotografija: "
+        "{count}).",
+    ),
     "f.done.remove": ("Removed from the watchlist (samples: {count}).",
                       "Uklonjeno sa liste (uzoraka: {count})."),
     "f.done.language": ("Language switched.", "Jezik je promenjen."),
     "f.done.lesson": ("Lesson: {title}", "Lekcija: {title}"),
     "f.done.lesson_stop": ("Lesson mode ended.", "Režim lekcije je završen."),
+    "f.done.lesson_finished": (
+        "That was the last step: the lesson is finished and the visitor screen shows "
+        "everything again.",
+        "To je bio poslednji korak: lekcija je završena i ekran za posetioce ponovo "
+        "prikazuje sve.",
+    ),
     # Session controls.
     "f.session.title": ("Session", "Sesija"),
     "f.session.number": ("Session {number}", "Sesija {number}"),
@@ -151,6 +163,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f.lesson.start": ("Start the lesson", "Započni lekciju"),
     "f.lesson.back": ("Back", "Nazad"),
     "f.lesson.next": ("Next", "Dalje"),
+    "f.lesson.finish": ("Next: finish the lesson", "Dalje: kraj lekcije"),
     "f.lesson.stop": ("End the lesson", "Završi lekciju"),
     "f.lesson.caption": ("On the visitor screen", "Na ekranu za posetioce"),
     "f.lesson.points": ("Talking points", "Teme za razgovor"),

@@ -78,3 +78,11 @@ def format_number(value: int, language: str) -> str:
     """``8000`` as ``8,000`` in English and ``8.000`` in Serbian."""
     text = f"{value:,}"
     return text.replace(",", ".") if language == "sr" else text
+
+
+def format_decimal(value: float, digits: int, language: str) -> str:
+    """``0.55`` with ``digits`` decimals as ``language`` writes it: ``0.55`` / ``0,55``."""
+    text = f"{value:,.{digits}f}"
+    if language == "sr":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text

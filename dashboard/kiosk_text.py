@@ -45,6 +45,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{seconds} s until everything is deleted — the clock runs while nobody is in view.",
         "{seconds} s do brisanja svega — sat teče dok niko nije ispred kamere.",
     ),
+    "k.countdown_paused": (
+        "Camera paused: the countdown waits at {seconds} s until it resumes.",
+        "Kamera je pauzirana: odbrojavanje stoji na {seconds} s dok se ne nastavi.",
+    ),
+    "k.companions.more": ("…and {count} more", "…i još {count}"),
     "k.countdown_workshop": ("Kept until the facilitator ends the session.",
                              "Čuva se dok voditelj ne završi sesiju."),
     # Idle screen.
@@ -59,6 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nothing is kept: everything is deleted when you leave, and you get a receipt.",
         "Ništa se ne zadržava: sve se briše kada odete, a dobijate i potvrdu o brisanju.",
     ),
+    "k.idle_list": ("What it will show you about yourself", "Šta će vam pokazati o vama"),
     "k.idle_workshop": ("Waiting for the facilitator to start a session.",
                         "Čeka se da voditelj započne sesiju."),
     # Receipt.
@@ -197,6 +203,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "k.cars.plate": ("Plate {plate} · district: {place}", "Tablica {plate} · okrug: {place}"),
     "k.cars.place": ("District: {place}", "Okrug: {place}"),
     "k.cars.registry": ("Registry (fictional): {entry}", "Registar (izmišljen): {entry}"),
+    "k.cars.record": (
+        "A {colour} {make} {model} from {year}, registered in {place} to {owner}.",
+        "{make} {model} iz {year}. godine, {colour} boje, registrovan u mestu {place} na ime "
+        "{owner}.",
+    ),
+    "k.cars.more": ("…and {count} more", "…i još {count}"),
+    "k.cars.short": ("{plate} (district: {place})", "{plate} (okrug: {place})"),
+    # The fictional registry's colours; Serbian in the genitive, for "{colour} boje".
+    "k.vcolour.white": ("white", "bele"),
+    "k.vcolour.black": ("black", "crne"),
+    "k.vcolour.silver": ("silver", "srebrne"),
+    "k.vcolour.grey": ("grey", "sive"),
+    "k.vcolour.dark_blue": ("dark blue", "tamnoplave"),
+    "k.vcolour.red": ("red", "crvene"),
+    "k.vcolour.dark_green": ("dark green", "tamnozelene"),
+    "k.vcolour.beige": ("beige", "bež"),
     "k.cars.linked": ("Linked to visitor {ids}", "Povezano sa posetiocem {ids}"),
     "k.cars.explain": (
         "Plates are read automatically and looked up in the vehicle registry; a face seen "
@@ -210,9 +232,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "k.scale.title": ("The scale in Belgrade", "Razmere u Beogradu"),
     "k.scale.this": ("This exhibit: 1 camera", "Ova izložba: 1 kamera"),
     "k.scale.learned": (
-        "Running {minutes} min. This session — visitors: {visitors}, sightings: {sightings}, "
-        "positions: {positions}.",
-        "Radi {minutes} min. Ova sesija — posetilaca: {visitors}, viđenja: {sightings}, "
+        "This session, running {minutes} min — visitors: {visitors}, sightings: "
+        "{sightings}, positions: {positions}.",
+        "Ova sesija, traje {minutes} min — posetilaca: {visitors}, viđenja: {sightings}, "
         "položaja: {positions}.",
     ),
     "k.scale.alt": (
@@ -235,14 +257,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "k.scale.sources": ("Sources", "Izvori"),
     "k.source.planned": ("dnevnik.si, 2021", "dnevnik.si, 2021"),
-    "k.source.announced": (
-        "police director V. Rebić (Beta via krstarica.com, 2019); Večernje novosti, 2020",
-        "direktor policije V. Rebić (Beta preko krstarica.com, 2019); Večernje novosti, 2020",
-    ),
-    "k.source.verified": ("SHARE Foundation / EDRi, 2020 — hiljade.kamera.rs",
-                          "SHARE Fondacija / EDRi, 2020 — hiljade.kamera.rs"),
-    "k.source.police_list": ("MUP list of locations, reported by pink.rs",
-                             "spisak lokacija MUP-a, prema pink.rs"),
+    "k.source.announced": ("V. Rebić, police director, 2019; Večernje novosti, 2020",
+                           "V. Rebić, direktor policije, 2019; Večernje novosti, 2020"),
+    "k.source.verified": ("SHARE Foundation / EDRi, 2020", "SHARE Fondacija / EDRi, 2020"),
+    "k.source.police_list": ("MUP list, via pink.rs", "spisak MUP-a, prema pink.rs"),
     "k.source.schools": ("Večernje novosti (novosti.rs), December 2025",
                          "Večernje novosti (novosti.rs), decembar 2025"),
     # Lesson banner.

@@ -1,9 +1,10 @@
 """Lesson mode: a guided sequence of screens for educators, with talking points.
 
-detect → faceprint → re-identify → companions → car → watchlist → scale → wipe. The
-facilitator advances it; the visitor screen shows the step's caption and highlights the part
-of the screen (``focus``) the step is about. Figures come from
-``shared/data/facts/belgrade_cameras.md``, with their sources.
+Detection → The faceprint → Re-identification → Companions → The car → The watchlist → The
+scale → The wipe. The facilitator advances it; the visitor screen shows the step's caption
+and highlights the part of the screen (``focus``) the step is about. Step titles and the
+buttons the captions name are the ones ``docs/lesson-plan.md`` uses (a test checks it).
+Figures come from the fact sheet shipped as ``docs/belgrade-facts.md``, with their sources.
 """
 
 from __future__ import annotations
@@ -156,8 +157,10 @@ STEPS: tuple[LessonStep, ...] = (
           "Pročitajte potvrdu naglas: obrisani posetioci, otisci lica, viđenja i položaji."),
          ("Ask: who decides how long a city system keeps this, and who checks?",
           "Pitajte: ko odlučuje koliko dugo gradski sistem ovo čuva, i ko to proverava?")),
-        ("Press “Wipe now” and let the group watch the screen empty.",
-         "Pritisnite „Obriši odmah” i neka grupa gleda kako se ekran prazni."),
+        ("Press “End session (wipes)” (or the button, briefly) and let the group watch the "
+         "screen empty.",
+         "Pritisnite „Završi sesiju (briše)” (ili kratko dugme) i neka grupa gleda kako se "
+         "ekran prazni."),
     ),
 )
 

@@ -1,6 +1,6 @@
 """The Belgrade scale: documented camera counts, with their sources, for the visitor screen.
 
-From ``shared/data/facts/belgrade_cameras.md``. Sources are named (publication and year,
+From the fact sheet ``docs/belgrade-facts.md``. Sources are named (publication and year,
 texts in :mod:`dashboard.kiosk_text`), not linked: the kiosk loads and links nothing remote.
 """
 

@@ -27,12 +27,14 @@ from device.marker import Marker
 from device.places import camera_id, known_places
 from device.city import CapacityCheck, MarkerCommands
 from recognition.errors import ConfigError
+from device.rematch import MatchRefresher
 from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
+from recognition.plates.cars import UNREAD_MARK, is_car
 from recognition.types import Frame, FrameResult
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,7 @@ class Engine(MarkerCommands):
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
+        self._matches = MatchRefresher(self._lock)
 
     @property
     def source(self) -> FrameSource:
@@ -207,6 +210,12 @@ class Engine(MarkerCommands):
             self._paused = paused
             for capture in self.captures:
                 capture.paused = paused
+        with self._lock:  # paused: nobody is "in view" and the idle countdown waits
+            if paused:
+                self.session.hold(self._clock())
+                self.session.dossier.leave_view()
+            else:
+                self.session.release(self._clock())
         if paused:
             for capture in self.captures:
                 capture.forget()  # the last live picture must not be served while paused
@@ -248,11 +257,22 @@ class Engine(MarkerCommands):
             raise ConfigError(f"Tolerance {tolerance} must be between {lo} and {hi}.")
         with self._lock:
             self.session.dossier.set_tolerance(tolerance)
+        self._refresh_matches()
+
+    def _refresh_matches(self) -> None:
+        """Make every visitor's watchlist match follow the list and tolerance as they are now;
+        a visitor whose match went may set off the buzzer again when matched anew."""
+        cleared = self._matches.refresh(self.session)
+        with self._lock:
+            self._hits_seen -= cleared
 
     def enrol_visitor(self, label: str, visitor_id: str) -> bool:
         """Put a visitor who consented on the demo watchlist as ``label``; False if unknown."""
         with self._lock:
-            return self.session.dossier.enrol(label, visitor_id)
+            enrolled = self.session.dossier.enrol(label, visitor_id)
+        if enrolled:
+            self._refresh_matches()
+        return enrolled
 
     def enrol_photo(self, label: str, data: bytes) -> None:
         """Put the largest face of an uploaded photo (JPEG/PNG bytes) on the watchlist.
@@ -277,11 +297,14 @@ class Engine(MarkerCommands):
         with self._lock:
             self.session.dossier.watchlist.enrol(label, encoding)
         encoding.fill(0.0)
+        self._refresh_matches()
 
     def remove_from_watchlist(self, label: str) -> int:
         """Take every sample of ``label`` off the demo watchlist; return how many were removed."""
         with self._lock:
-            return self.session.dossier.watchlist.remove(label)
+            removed = self.session.dossier.watchlist.remove(label)
+        self._refresh_matches()
+        return removed
 
     def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
         """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request.
@@ -423,7 +446,7 @@ class Engine(MarkerCommands):
         watchlist hits, new places of marked visitors)."""
         receipt, arrivals = None, ()
         with self._lock:
-            if self.session.number != session_number or not self._recording:
+            if self.session.number != session_number or not self._recording or self._paused:
                 # Wiped or paused while this frame was analysed: it belongs to no session.
                 for face in result.faces:
                     if face.encoding is not None:
@@ -438,8 +461,9 @@ class Engine(MarkerCommands):
             else:
                 marks = capture.plate_marks
                 if result.vehicles is not None:
-                    shown = {v.vehicle_id: v.display for v in result.vehicles}
-                    marks = tuple((p.box, shown.get(p.vehicle_id, "plate"))
+                    # Unread candidates are at most a passing "plate?" box, never a car.
+                    shown = {v.vehicle_id: v.display for v in result.vehicles if is_car(v)}
+                    marks = tuple((p.box, shown.get(p.vehicle_id, UNREAD_MARK))
                                   for p in result.plates)
                 capture.show(faces, marks, self._clock())
                 arrivals = self._marked_arrivals(faces)

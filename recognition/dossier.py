@@ -24,6 +24,11 @@ _MAX_FRAME_GAP_S = 1.0
 #: Trajectory points are kept at most this often, and at most this many (two minutes).
 _TRAJECTORY_STEP_S = 0.5
 _TRAJECTORY_POINTS = 240
+#: A visitor must have been out of sight this long for a new track to count as coming back.
+#: A track can break while the person stays in view (a missed detection, a quick move, a new
+#: track started before the old one expired); the tracker keeps a lost face for 1 s, so a
+#: shorter absence is the same visit, not a return.
+RETURN_AFTER_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,41 @@ class Dossier:
         return self.identities.faceprint(visitor_id)
 
     def set_tolerance(self, tolerance: float) -> None:
-        """Change the matching tolerance for faces matched from now on."""
+        """Change the matching tolerance for faces matched from now on.
+
+        Watchlist matches already shown are not changed here: recompute them with
+        :meth:`faceprints`, :func:`~recognition.faces.watchlist.rematch` and
+        :meth:`set_watchlist_hits`.
+        """
         self.identities.tolerance = tolerance
+
+    def faceprints(self) -> dict[str, np.ndarray]:
+        """A copy of every visitor's faceprint, by visitor id; the caller zeroes them."""
+        prints = {vid: self.identities.faceprint(vid) for vid in self._visitors}
+        return {vid: fp for vid, fp in prints.items() if fp is not None}
+
+    def set_watchlist_hits(self, hits: dict[str, WatchlistHit | None]) -> None:
+        """Replace the watchlist match of each visitor in ``hits`` (``None`` clears it).
+
+        Used after the list or the tolerance changed, so a match that no longer holds goes
+        and one that now holds appears. Visitors not in ``hits`` (numbered meanwhile, and
+        matched against the new list already) keep theirs.
+        """
+        for visitor_id, hit in hits.items():
+            visitor = self._visitors.get(visitor_id)
+            if visitor is not None:
+                visitor.watchlist = hit
+
+    def leave_view(self) -> None:
+        """Mark everybody as out of view and forget the current cues (the camera is paused).
+
+        What was recorded stays until the wipe; only the claims about *now* are dropped.
+        """
+        for visitor in self._visitors.values():
+            visitor.in_view = False
+            visitor.cues = None
+        self._last_frame_s = None  # time paused is not time in view
+        self._in_view_at.clear()
 
     def wipe(self, now_s: float) -> WipeReceipt:
         """Zero every faceprint, drop every record, and return what was deleted."""
@@ -283,8 +321,10 @@ class Dossier:
             visitor.watchlist = hit
         # The observation's faceprint is consumed: zero it so no copy outlives a wipe.
         face.encoding.fill(0.0)
-        if track not in visitor.tracks and previous != match.visitor_id:
-            # A new track for this person means they (re)entered the view: one more sighting.
+        away_s = now_s - visitor.last_seen_s
+        if track not in visitor.tracks and previous != match.visitor_id and (
+                match.is_new or away_s >= RETURN_AFTER_S):
+            # A new track for this person after a real absence: they came back.
             visitor.sightings += 1
         visitor.tracks.add(track)
         return match.visitor_id

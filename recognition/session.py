@@ -73,6 +73,19 @@ class Session:
         self.last_receipt: WipeReceipt | None = None
         self._last_face_s: float | None = None
         self._opened_s: float | None = None  # workshop: when the facilitator started
+        self._held_s: float | None = None  # when the camera was paused, while it is
+
+    def hold(self, now_s: float) -> None:
+        """The camera is paused at ``now_s``: nobody can be in view, so the idle countdown
+        waits (the session's length limit keeps running: paused data is still held)."""
+        if self._held_s is None:
+            self._held_s = now_s
+
+    def release(self, now_s: float) -> None:
+        """The camera resumed at ``now_s``: the idle countdown goes on where it stopped."""
+        if self._held_s is not None and self._last_face_s is not None:
+            self._last_face_s += max(0.0, now_s - self._held_s)
+        self._held_s = None
 
     @property
     def active(self) -> bool:
@@ -115,7 +128,7 @@ class Session:
             return None
         if now_s - self.dossier.started_s >= self.max_session_s:
             return self.wipe(now_s, reason="max-length")
-        if not faces_in_view and self._last_face_s is not None:
+        if not faces_in_view and self._last_face_s is not None and self._held_s is None:
             if now_s - self._last_face_s >= self.idle_wipe_s:
                 return self.wipe(now_s, reason="idle")
         return None
@@ -128,6 +141,8 @@ class Session:
         self.last_receipt = receipt
         self._last_face_s = None
         self._opened_s = None
+        if self._held_s is not None:
+            self._held_s = now_s  # still paused: the next session's countdown waits too
         self.token = secrets.token_urlsafe(12)  # URLs of the wiped session's pictures die
         log.info(
             "session %d wiped (%s): %d visitors, %d encodings, %d sightings deleted",
@@ -142,7 +157,8 @@ class Session:
         if self.mode == "visit" and self.dossier.started_s is not None:
             wipe_in = self.max_session_s - (now_s - self.dossier.started_s)
             if self._last_face_s is not None:
-                wipe_in = min(wipe_in, self.idle_wipe_s - (now_s - self._last_face_s))
+                idle_now_s = now_s if self._held_s is None else self._held_s
+                wipe_in = min(wipe_in, self.idle_wipe_s - (idle_now_s - self._last_face_s))
             wipe_in = max(0.0, wipe_in)
         began = self._opened_s if self._opened_s is not None else self.dossier.started_s
         return SessionInfo(

@@ -40,3 +40,39 @@ def chromium():
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium through playwright; skips where either is missing."""
+    import shutil
+    from pathlib import Path
+
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS
+
+    api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)")
+    with api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh 1920×1080 browser profile; fails the test on a script error or a CSP report."""
+    from tests.helpers import SCREEN
+
+    context = browser.new_context(viewport=SCREEN)
+    context.page_errors = []
+
+    def watch(page):
+        page.on("console", lambda m: "Content Security Policy" in m.text
+                and context.page_errors.append(m.text))
+        page.on("pageerror", lambda e: context.page_errors.append(f"script error: {e}"))
+
+    context.on("page", watch)
+    yield context
+    context.close()
+    assert context.page_errors == []

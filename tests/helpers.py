@@ -236,3 +236,73 @@ def facilitator_login(client, clock: FakeClock, pin: str = PIN) -> str:
                            headers={"X-Requested-With": "fetch"})
     assert response.status_code == 200, response.get_data(as_text=True)
     return csrf_from(client.get("/facilitator").get_data(as_text=True))
+
+
+# Browser tests: Debian's Chromium driven by Python playwright, against a server in this process.
+
+CHROMIUM = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+SCREEN = {"width": 1920, "height": 1080}
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot of ``page`` in tests/artifacts/ as ``name``.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+class ServedApp:
+    """The dashboard around ``engine`` (started or not) on a free port of this process.
+
+    Use as ``with ServedApp(engine, pin_hash=...) as app:``; stops the server (not the engine).
+    """
+
+    def __init__(self, engine: Engine, **options):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        from dashboard import create_app
+
+        self.engine = engine
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = make_server("127.0.0.1", port, create_app(engine, **options),
+                                  threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def __enter__(self) -> "ServedApp":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def still_source(*names: str, width: int = 640, name: str = "scripted"):
+    """A camera filming the test photos ``names`` side by side, at ~30 fps, for ever.
+
+    The frames are real photos from tests/data, so the whole pipeline runs as on a camera.
+    """
+    from tests.fakes import ScriptedSource
+
+    tiles = [load_bgr(n) for n in names]
+    height = min(t.shape[0] for t in tiles)
+    row = np.hstack([cv2.resize(t, (round(t.shape[1] * height / t.shape[0]), height))
+                     for t in tiles])
+    row = cv2.resize(row, (width, round(row.shape[0] * width / row.shape[1])))
+    return ScriptedSource(lambda seq: (row.copy(), None), name=name)
+
+
+def facilitator_page(context, url: str):
+    """A page of ``context`` logged in to the facilitator console with :data:`PIN`."""
+    page = context.new_page()
+    page.goto(f"{url}/facilitator")
+    page.fill("#pin", PIN)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#stats dt")
+    return page

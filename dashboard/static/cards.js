@@ -8,8 +8,25 @@ const THUMB_EVERY_MS = 3000;
 const FACEPRINT_EVERY_MS = 5000;
 const FOCUS_EVERY_MS = 8000; // with several people in view, the detailed card takes turns
 const MAX_CARDS = 4;
+const KEEP_EXPLAINED = 3; // explanations a crowded card keeps before it gives up drawings
 const COLOURS = ["black", "white", "grey", "red", "orange", "yellow", "green", "teal", "blue",
   "purple", "pink", "brown"];
+
+/** Whether `box` shows all its content (nothing cut off by its own height). */
+export function fits(box) {
+  return box.scrollHeight <= box.clientHeight + 1;
+}
+
+/** A fictional registry record as one sentence in the screen's language, or null. */
+export function registrySentence(r) {
+  if (!r || typeof r !== "object" || !r.owner) return null;
+  const key = `k.vcolour.${String(r.colour ?? "").replace(/ /g, "_")}`;
+  const colour = t(key) === key ? String(r.colour ?? "") : t(key);
+  return t("k.cars.record", {
+    colour, make: r.make ?? "", model: r.model ?? "", year: r.year ?? "", place: r.place ?? "–",
+    owner: r.owner,
+  });
+}
 
 /** What the plates entries of /api/state say, whatever names the plate reader gives them. */
 export function plateInfo(p) {
@@ -23,9 +40,16 @@ export function plateInfo(p) {
   return {
     plate: p.display ?? p.text ?? "?",
     place: words(p.place ?? p.district_name ?? p.district) ?? "–",
-    entry: [words(p.vehicle), words(p.registry)].filter(Boolean).join(" · ") || null,
+    // A sentence, never raw fields: no internal ids, colours and the notice translated.
+    entry: registrySentence(p.registry),
     visitors: linked.map((x) => (typeof x === "object" && x !== null ? x.id ?? x.visitor_id : x)),
   };
+}
+
+/** The first `limit` of `texts` joined with `sep`, and "…and N more" for the rest. */
+function some(texts, limit, sep, moreKey) {
+  const shown = texts.slice(0, limit).join(sep);
+  return texts.length > limit ? `${shown} ${t(moreKey, { count: texts.length - limit })}` : shown;
 }
 
 function item(name, titleKey, explainKey, wide = false) {
@@ -130,7 +154,8 @@ class Card {
     items.returning.value.textContent = t(v.returning ? "k.returning.yes" : "k.returning.no");
     drawPath(this.path, v.trajectory, ctx.aspect, t("k.path.alt", { id, points: v.trajectory.length }));
     const together = v.companions.map((c) => t("k.companions.item", { id: c.id, seconds: number(c.seconds) }));
-    items.companions.value.textContent = together.length ? together.join(" · ") : t("k.companions.none");
+    items.companions.value.textContent = together.length
+      ? some(together, 3, " · ", "k.companions.more") : t("k.companions.none");
     drawCompanions(this.graph, id, v.companions,
       t("k.companions.alt", { id, list: together.join(", ") || t("k.companions.none") }));
     this.graph.toggleAttribute("hidden", !v.companions.length);
@@ -146,7 +171,7 @@ class Card {
     this.colourText.textContent = colour ? t("k.clothing.value", { colour: t(`k.colour.${colour}`) }) : "";
     const cars = ctx.plates.filter((p) => p.visitors.includes(id));
     items.cars.node.hidden = !cars.length;
-    items.cars.value.textContent = cars.map((p) => t("k.cars.plate", p)).join(" · ");
+    items.cars.value.textContent = some(cars.map((p) => t("k.cars.short", p)), 3, ", ", "k.cars.more");
   }
 
   updateCues(v) {
@@ -201,5 +226,63 @@ export class Cards {
         this.list.insertBefore(card.node, this.list.children[index] || null);
       }
     });
+    this.fit(focus);
+  }
+
+  /**
+   * Keep every card inside the column at a readable size: when the detailed card is too
+   * tall, its items drop their explanations one by one (which ones go first changes every
+   * few seconds, so each is shown in turn; the idle screen lists them and the lesson's
+   * focus keeps its own), then its drawings go and explanations come back as far as they
+   * fit, then the items least about the visitor, then chips of other visitors.
+   */
+  fit(focus) {
+    const column = this.list.parentElement;
+    const card = this.cards.get(focus);
+    for (const c of this.cards.values()) {
+      c.node.classList.remove("tight");
+      Object.values(c.items).forEach((part) => part.node.classList.remove("brief", "dropped"));
+    }
+    if (!column || fits(column)) return;
+    if (card) {
+      // The explanations take turns: each period another item's is kept longest.
+      const visible = Object.values(card.items).filter((part) => !part.node.hidden);
+      const turn = Math.floor(Date.now() / FOCUS_EVERY_MS) % Math.max(visible.length, 1);
+      const parts = [...visible.slice(turn), ...visible.slice(0, turn)].reverse();
+      // First keep a few explanations and give up the drawings, then the rest if needed.
+      const focused = (part) => part.node.dataset.item === document.body.dataset.focus;
+      parts.forEach((part, index) => {
+        if (fits(column) || index >= parts.length - KEEP_EXPLAINED || focused(part)) return;
+        part.node.classList.add("brief");
+      });
+      if (fits(column)) return;
+      card.node.classList.add("tight");
+      for (const part of parts) {
+        if (fits(column)) break;
+        if (!focused(part)) part.node.classList.add("brief");
+      }
+      // Without drawings there may be room again: give explanations back while they fit.
+      for (const part of [...parts].reverse()) {
+        if (!part.node.classList.contains("brief")) continue;
+        part.node.classList.remove("brief");
+        if (!fits(column)) part.node.classList.add("brief");
+      }
+      // Still too tall: the items least about *you* go first, the lesson's focus last.
+      const dropped = [];
+      for (const name of ["path", "clothing", "cues", "cars", "seen", "faceprint", "companions"]) {
+        if (fits(column)) break;
+        if (document.body.dataset.focus === name) continue;
+        card.items[name].node.classList.add("dropped");
+        dropped.push(card.items[name].node);
+      }
+      // Items go by rows of the grid: take back those that fit in the row that emptied.
+      for (const node of dropped.slice(0, -1).reverse()) {
+        node.classList.remove("dropped");
+        if (!fits(column)) node.classList.add("dropped");
+      }
+      if (fits(column)) return;
+    }
+    const chips = [...this.list.querySelectorAll("li.card.compact")];
+    while (!fits(column) && chips.length) chips.pop().remove();
   }
 }

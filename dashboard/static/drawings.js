@@ -41,22 +41,24 @@ export function drawPath(svg, points, aspect, label) {
  * line, the longer they were seen together.
  */
 export function drawCompanions(svg, selfId, companions, label) {
-  svg.setAttribute("viewBox", `0 0 ${WIDTH} 90`);
+  // Wider than the path drawing, with labels big enough to read from two metres.
+  const width = 2 * WIDTH, height = 130;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("aria-label", label);
-  const cx = WIDTH / 2, cy = 45, radius = 33;
+  const cx = width / 2, cy = height / 2;
   const shown = companions.slice(0, 8);
   const edges = [], nodes = [];
   shown.forEach((c, i) => {
     const angle = (2 * Math.PI * i) / Math.max(shown.length, 1) - Math.PI / 2;
-    const x = cx + radius * 1.9 * Math.cos(angle), y = cy + radius * Math.sin(angle);
-    const width = 1 + Math.min(6, (c.seconds || 0) / 3);
-    edges.push(svgEl("line", { x1: cx, y1: cy, x2: x.toFixed(1), y2: y.toFixed(1), "stroke-width": width.toFixed(1) }, "graph-edge"));
-    nodes.push(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 11 }, "graph-node"));
+    const x = cx + 130 * Math.cos(angle), y = cy + 42 * Math.sin(angle);
+    const stroke = 1 + Math.min(6, (c.seconds || 0) / 3);
+    edges.push(svgEl("line", { x1: cx, y1: cy, x2: x.toFixed(1), y2: y.toFixed(1), "stroke-width": stroke.toFixed(1) }, "graph-edge"));
+    nodes.push(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 21 }, "graph-node"));
     const text = svgEl("text", { x: x.toFixed(1), y: y.toFixed(1) }, "graph-label");
     text.textContent = c.id;
     nodes.push(text);
   });
-  const self = svgEl("circle", { cx, cy, r: 13 }, "graph-node self");
+  const self = svgEl("circle", { cx, cy, r: 24 }, "graph-node self");
   const selfText = svgEl("text", { x: cx, y: cy }, "graph-label");
   selfText.textContent = selfId;
   svg.replaceChildren(...edges, ...nodes, self, selfText);

@@ -2,7 +2,7 @@
 // from /facilitator/api/status once a second. Without JavaScript the forms still work.
 "use strict";
 
-import { STRINGS, el, language, t } from "./i18n.js";
+import { STRINGS, el, language, number, t } from "./i18n.js";
 
 const REFRESH_MS = 1000;
 const $ = (id) => document.getElementById(id);
@@ -79,7 +79,7 @@ function renderSession(state) {
   const slider = $("tolerance");
   if (document.activeElement !== slider) {
     slider.value = state.recognition.tolerance;
-    $("tolerance-value").textContent = Number(state.recognition.tolerance).toFixed(2);
+    $("tolerance-value").textContent = number(Number(state.recognition.tolerance), 2);
   }
 }
 
@@ -104,7 +104,8 @@ function renderVisitors(state) {
     const img = el("img");
     img.alt = "";
     img.width = img.height = 64;
-    img.src = `/api/visitors/${encodeURIComponent(id)}/thumbnail.jpg?session=${state.session.number}`;
+    // The session's picture token, not its number: pictures are served only with the token.
+    img.src = `/api/visitors/${encodeURIComponent(id)}/thumbnail.jpg?session=${encodeURIComponent(state.session.token)}`;
     label.append(radio, img, ` ${id}`);
     return label;
   }));
@@ -136,6 +137,9 @@ function renderLesson(lesson) {
   for (const button of document.querySelectorAll("button.step")) {
     button.setAttribute("aria-current", lesson && button.value === lesson.step ? "step" : "false");
   }
+  // Next on the last step finishes the lesson: its label says so.
+  const last = Boolean(lesson) && lesson.number === lesson.count;
+  $("lesson-next").textContent = t(last ? "f.lesson.finish" : "f.lesson.next");
   $("lesson-detail").hidden = !lesson;
   if (!lesson) return;
   const base = `lesson.${lesson.step}`;
@@ -173,7 +177,7 @@ async function refresh() {
 
 const slider = $("tolerance");
 if (slider) {
-  slider.addEventListener("input", () => { $("tolerance-value").textContent = Number(slider.value).toFixed(2); });
+  slider.addEventListener("input", () => { $("tolerance-value").textContent = number(Number(slider.value), 2); });
   slider.addEventListener("change", () => send($("tolerance-form")));
 }
 if ($("stats")) {

@@ -3,7 +3,7 @@
 // whenever the facilitator changes it.
 "use strict";
 
-import { Cards, plateInfo } from "./cards.js";
+import { Cards, fits, plateInfo } from "./cards.js";
 import { renderCity } from "./city.js";
 import { el, language, number, setLanguage, t } from "./i18n.js";
 
@@ -44,11 +44,17 @@ function renderSession(state) {
   const hasPeople = state.visitors.length > 0;
   $("countdown").hidden = !s.active;
   $("session-line").textContent = t("k.on_record", { number: s.number, visitors: s.visitors });
-  $("countdown-line").textContent = s.wipe_in_s !== null && s.wipe_in_s !== undefined
-    ? t("k.countdown", { seconds: Math.ceil(s.wipe_in_s) })
-    : t("k.countdown_workshop");
+  const counting = s.wipe_in_s !== null && s.wipe_in_s !== undefined;
+  let line = t("k.countdown_workshop");
+  if (counting) {
+    // Paused: the server holds the idle countdown; say that it waits, not that it runs.
+    const key = s.paused ? "k.countdown_paused" : "k.countdown";
+    line = t(key, { seconds: Math.ceil(s.wipe_in_s) });
+  }
+  $("countdown-line").textContent = line;
   const w = state.last_wipe;
-  const showReceipt = Boolean(w) && !hasPeople && w.seconds_ago < RECEIPT_SHOWN_S;
+  // The receipt stays its full time, beside whoever the next session shows.
+  const showReceipt = Boolean(w) && w.seconds_ago < RECEIPT_SHOWN_S;
   $("receipt").hidden = !showReceipt;
   if (showReceipt) {
     $("receipt-counts").textContent = t("k.receipt", {
@@ -65,30 +71,53 @@ function renderSession(state) {
 }
 
 function renderCars(state) {
-  const plates = (state.plates || []).map(plateInfo);
+  // The car in front of the camera first, then the most recently seen: those are shown.
+  const recent = (p) => (p.in_view ? 1e9 : 0) + (p.last_seen_s ?? 0);
+  const plates = [...(state.plates || [])].sort((a, b) => recent(b) - recent(a)).map(plateInfo);
   $("cars-none").hidden = plates.length > 0;
-  $("plates").replaceChildren(...plates.slice(0, 3).map((p) => {
+  const list = $("plates");
+  list.replaceChildren(...plates.map((p) => {
     const li = el("li");
-    li.append(el("span", "plate", p.plate), el("p", "value", t("k.cars.place", p)));
+    const head = el("p", "value");
+    const facts = [t("k.cars.place", p)];
+    if (p.visitors.length) facts.push(t("k.cars.linked", { ids: p.visitors.join(", ") }));
+    head.append(el("span", "plate", p.plate), ` ${facts.join(" · ")}`);
+    li.append(head);
     if (p.entry) li.append(el("p", "value", t("k.cars.registry", { entry: p.entry })));
-    if (p.visitors.length) li.append(el("p", "value", t("k.cars.linked", { ids: p.visitors.join(", ") })));
     return li;
   }));
+  // As many cars as the panel holds at a readable size; the older rest are counted.
+  const panel = $("cars");
+  let hidden = 0;
+  while (!fits(panel) && list.children.length > 1) { list.lastElementChild.remove(); hidden += 1; }
+  if (hidden) list.append(el("li", "value more", t("k.cars.more", { count: hidden })));
+  while (!fits(panel) && list.children.length > 2) {
+    list.children[list.children.length - 2].remove();
+    hidden += 1;
+    list.lastElementChild.textContent = t("k.cars.more", { count: hidden });
+  }
 }
 
 function renderScale(state) {
   $("scale-learned").textContent = t("k.scale.learned", {
-    minutes: number(Math.ceil((state.health.uptime_s || 0) / 60)),
+    // Since this session started, not since Oko did: what this camera learned of this group.
+    minutes: number(Math.ceil((state.session.started_s_ago || 0) / 60)),
     visitors: state.visitors.length,
     sightings: state.visitors.reduce((sum, v) => sum + v.sightings, 0),
     positions: state.visitors.reduce((sum, v) => sum + v.trajectory.length, 0),
   });
 }
 
+/** A camera as visitors may see it: a file source by its file name, not its full path. */
+function sourceName(camera) {
+  const name = String(camera ?? "");
+  return name.startsWith("file:") ? name.slice(5).split(/[\\/]/).pop() : name;
+}
+
 function renderHealth(state) {
   const h = state.health;
   $("health").textContent = t("c.health", {
-    camera: h.camera, fps: number(h.fps), analysis_fps: number(h.analysis_fps, 1),
+    camera: sourceName(h.camera), fps: number(h.fps), analysis_fps: number(h.analysis_fps, 1),
   });
   let problem = "";
   if (state.session.paused) problem = t("k.paused");
@@ -100,8 +129,8 @@ function render(state) {
   latest = state;
   followDisplay(state.display);
   renderSession(state);
+  renderCars(state); // first: the cards fit into what the cars leave of the column
   cards.render(state, aspect());
-  renderCars(state);
   renderScale(state);
   renderHealth(state);
   renderCity(state);

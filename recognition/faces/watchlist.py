@@ -71,6 +71,13 @@ class Watchlist:
             return None
         return WatchlistHit(self._labels[best], distance, max(0.0, min(1.0, 1.0 - distance)))
 
+    def copy(self) -> Watchlist:
+        """An independent copy of the entries (to match outside a lock); ``clear()`` it after."""
+        twin = Watchlist()
+        twin._labels = list(self._labels)
+        twin._rows = self._rows.copy()
+        return twin
+
     def clear(self) -> int:
         """Zero and drop every entry; return how many samples there were."""
         count = len(self._labels)
@@ -78,3 +85,18 @@ class Watchlist:
         self._rows = np.zeros((0, 128))
         self._labels.clear()
         return count
+
+
+def rematch(watchlist: Watchlist, faceprints: dict[str, np.ndarray],
+            tolerance: float) -> dict[str, WatchlistHit | None]:
+    """Each faceprint's match on ``watchlist`` at ``tolerance`` (``None`` where none holds).
+
+    Run after the list or the tolerance changed, on the visitors' stored faceprints, so a
+    match shown on the screen always follows the list as it is now, both ways.
+
+    Args:
+        watchlist: the entries as they are now.
+        faceprints: visitor id → faceprint (128 numbers), e.g. from ``Dossier.faceprints``.
+        tolerance: the largest distance that counts as a match.
+    """
+    return {vid: watchlist.match(fp, tolerance) for vid, fp in faceprints.items()}

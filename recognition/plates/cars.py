@@ -3,6 +3,10 @@
 Linking a face to a car seen at the same moment is what a city system does to learn who
 drives what; here a link is made whenever a visitor and a plate are in the same analysed
 frame. Plate text is personal data: it lives here only until the wipe, and is never logged.
+
+Only a plate that was read is a car. A candidate box whose readings never gave plate text
+(a picture frame, a poster, a strip of a shirt) is no car: it gets no entry, no registry line
+and no link to a face, however long it stays in view; the stream may mark it "plate?".
 """
 
 from __future__ import annotations
@@ -45,6 +49,19 @@ class CarProfile:
     cameras: tuple[str, ...] = ()
 
 
+#: What the stream labels a plate candidate that has not been read (yet).
+UNREAD_MARK = "plate?"
+
+
+def is_car(vehicle: Vehicle) -> bool:
+    """Whether ``vehicle``'s readings gave a plate: a Serbian plate or a foreign one.
+
+    A vote that is still ``unreadable`` means nothing was read, so nothing is known about a
+    car; counting it would invent cars out of picture frames and link them to faces.
+    """
+    return bool(vehicle.text) and (vehicle.valid or vehicle.country == "foreign")
+
+
 class CarBook:
     """The session's cars and which visitors were seen with each."""
 
@@ -55,7 +72,8 @@ class CarBook:
         self._cameras: dict[str, list[str]] = defaultdict(list)
 
     def __len__(self) -> int:
-        return len(self._vehicles)
+        """How many cars (read plates) are on record; unread candidates do not count."""
+        return sum(is_car(v) for v in self._vehicles.values())
 
     def record(self, result: FrameResult, visitors_in_frame: set[str], *,
                camera: str = "C1") -> None:
@@ -71,14 +89,18 @@ class CarBook:
                 self._cameras[vehicle_id].append(camera)
 
     def cars_of(self, visitor_id: str) -> tuple[str, ...]:
-        """The vehicles ``visitor_id`` was seen with."""
-        return tuple(sorted((v for v, people in self._links.items() if visitor_id in people),
+        """The cars (read plates) ``visitor_id`` was seen with."""
+        cars = {v for v, vehicle in self._vehicles.items() if is_car(vehicle)}
+        return tuple(sorted((v for v, people in self._links.items()
+                             if visitor_id in people and v in cars),
                             key=lambda v: int(v[1:])))
 
     def profiles(self, origin_s: float) -> tuple[CarProfile, ...]:
-        """Every car, in the order first seen; times relative to ``origin_s``."""
+        """Every car (read plate), in the order first seen; times relative to ``origin_s``."""
         cars = []
         for vehicle in self._vehicles.values():
+            if not is_car(vehicle):
+                continue
             district = district_of(vehicle.text) if vehicle.valid else None
             cars.append(CarProfile(
                 vehicle_id=vehicle.vehicle_id,
