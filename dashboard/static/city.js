@@ -11,6 +11,7 @@ const MAP_W = 400;
 const MAP_H = 240;
 const PICTURE_EVERY_MS = 1000;
 const MAX_ROUTES = 4;
+const LABEL = 20; // map text size in map units at full zoom-out (the map is ~400 px wide)
 
 const $ = (id) => document.getElementById(id);
 let built = "";          // the camera set the map and pictures were built for
@@ -108,12 +109,13 @@ function drawPlaces(cameras, onRoute) {
     const g = svgEl("g", { "data-camera": c.id }, c.ok ? "place" : "place offline");
     if (onRoute.has(c.id)) g.classList.add("visited");
     const zoom = Number($("city-map").style.getPropertyValue("--zoom")) || 1;
-    g.append(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: (7 * zoom).toFixed(1) }));
+    g.append(svgEl("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: (9 * zoom).toFixed(1) }));
     const label = c.ok ? c.place : `${c.place} (${t("k.city.offline_short")})`;
     const anchor = x > MAP_W * 0.7 ? "end" : "start";
-    const dx = (anchor === "end" ? -10 : 10) * zoom;
-    g.append(svgEl("text", { x: (x + dx).toFixed(1), y: (y - 9 * zoom).toFixed(1), "text-anchor": anchor,
-      "font-size": (13 * zoom).toFixed(1) }, "", label));
+    const dx = (anchor === "end" ? -13 : 13) * zoom;
+    // About 20 px on the kiosk, like every other text read from two metres.
+    g.append(svgEl("text", { x: (x + dx).toFixed(1), y: (y - 11 * zoom).toFixed(1), "text-anchor": anchor,
+      "font-size": (LABEL * zoom).toFixed(1) }, "", label));
     return g;
   }));
   $("city-map").setAttribute("aria-label", t("k.city.map_alt", {
@@ -134,8 +136,8 @@ function drawRoute(route, cameras) {
     // Returning to a place: later numbers sit a little lower so they stay readable.
     const again = stops.slice(0, i).filter((s) => s.id === c.id).length;
     const zoom = Number($("city-map").style.getPropertyValue("--zoom")) || 1;
-    parts.push(svgEl("text", { x: x.toFixed(1), y: (y + (22 + again * 14) * zoom).toFixed(1),
-      "text-anchor": "middle", "font-size": (13 * zoom).toFixed(1) }, "route-stop", String(i + 1)));
+    parts.push(svgEl("text", { x: x.toFixed(1), y: (y + (30 + again * 20) * zoom).toFixed(1),
+      "text-anchor": "middle", "font-size": (LABEL * zoom).toFixed(1) }, "route-stop", String(i + 1)));
   });
   $("city-route").replaceChildren(...parts);
 }
