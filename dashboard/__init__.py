@@ -5,7 +5,8 @@ recognition internals. Every asset is served from this package (no CDN), under a
 
 Blueprints: :mod:`dashboard.kiosk` (``/``, ``/api/state``, ``/events``, ``/healthz``,
 ``/stream.mjpg``), :mod:`dashboard.visitors` (``/api/visitors/<id>``, its thumbnail and
-faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions).
+faceprint) and :mod:`dashboard.facilitator` (``/facilitator`` and its actions). Visitor data
+goes only to a loopback client or a logged-in facilitator (:mod:`dashboard.exposure`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def create_app(
         ConfigError: ``pin_hash`` is not a hash made by ``oko set-pin``, or ``language``
             is not ``en``/``sr``.
     """
-    from dashboard import errors
+    from dashboard import errors, exposure
     from dashboard.auth import Access, csrf_token
     from dashboard.cameras import cameras
     from dashboard.display import Display, language as page_language
@@ -117,6 +118,7 @@ def create_app(
     app.register_blueprint(facilitator)
     app.register_blueprint(cameras)
     errors.register(app)
+    exposure.register(app)
 
     def t(key: str, **values: object) -> str:
         return translate(key, page_language(), **values)

@@ -77,6 +77,15 @@ def login_state(*, touch: bool = True) -> str:
     return "in"
 
 
+def login_lapses_s() -> float | None:
+    """When this browser's login lapses without further requests (``Access.clock`` seconds),
+    or ``None`` if it is not logged in."""
+    if _AUTH not in session:
+        return None
+    seen = session.get(_SEEN, session[_AUTH])
+    return seen + access().timeout_s if isinstance(seen, (int, float)) else None
+
+
 def try_pin(pin: str, client: str) -> tuple[bool, float, bool]:
     """Check ``pin`` for ``client`` through the guard.
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, request,
 from dashboard import forms
 from dashboard.auth import facilitator_only
 from dashboard.display import language
-from dashboard.engine import current_engine
+from dashboard.engine import current_engine, sendable, zero
 from dashboard.errors import wants_json
 from dashboard.i18n import translate
 
@@ -53,9 +53,9 @@ def picture(camera_id: str) -> Response:
     data = current_engine().camera_jpeg(camera_id) if camera_param(camera_id) else None
     if data is None:
         abort(404)
-    response = Response(data, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
-    # A picture of the people in front of the camera: zero this copy once it is sent.
-    response.call_on_close(lambda: data.__setitem__(slice(None), bytes(len(data))))
+    body = sendable(data)
+    response = Response(body, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+    response.call_on_close(lambda: zero(body))  # our copy of the people in view, once sent
     return response
 
 

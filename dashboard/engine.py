@@ -9,6 +9,7 @@ from flask import current_app
 
 from device.snapshot import Snapshot
 from recognition.dossier import WipeReceipt
+from recognition.scrub import overwrite
 
 
 class EngineLike(Protocol):
@@ -26,12 +27,12 @@ class EngineLike(Protocol):
         """The current snapshot."""
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0,
-                  camera: str | None = None) -> tuple[int, bytes] | None:
-        """The next annotated JPEG after ``after_seq`` (of ``camera``, default the first),
-        or ``None``."""
+                  camera: str | None = None) -> tuple[int, bytearray] | None:
+        """The next annotated JPEG after ``after_seq`` (of ``camera``, default the first; a
+        copy to zero once sent), or ``None``."""
 
     def camera_jpeg(self, camera: str) -> bytearray | None:
-        """A small JPEG of one camera's latest picture, or ``None``."""
+        """A small JPEG of one camera's latest picture (a copy to zero once sent), or ``None``."""
 
     def mark_visitor(self, visitor_id: str) -> bool:
         """Mark a consenting visitor (new places announced); False if unknown."""
@@ -66,11 +67,37 @@ class EngineLike(Protocol):
     def remove_from_watchlist(self, label: str) -> int:
         """Remove ``label`` from the watchlist; return how many samples went."""
 
-    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
-        """The visitor's face thumbnail as JPEG, or ``None`` (also for a stale token)."""
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytearray | None:
+        """The visitor's face thumbnail as JPEG (a copy to zero once sent), or ``None`` (also
+        for a stale token)."""
 
     def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
         """A copy of the visitor's faceprint, or ``None``; the caller zeroes it."""
+
+
+class SentCopy(bytes):
+    """A picture as the bytes a WSGI server requires (PEP 3333), which it copies, not keeps.
+
+    CPython hands back an exact ``bytes`` object itself from ``b"" + data`` and ``data[:]``,
+    so a server buffering output could keep our object and send it after we zeroed it; for a
+    subclass both make a copy. So once the response has been sent, :func:`zero` can overwrite
+    this copy in place.
+    """
+
+
+def sendable(buffer: bytearray) -> SentCopy:
+    """``buffer`` as a :class:`SentCopy` for the response; ``buffer`` itself is zeroed."""
+    copy = SentCopy(buffer)
+    zero(buffer)
+    return copy
+
+
+def zero(buffer: bytearray | SentCopy) -> None:
+    """Overwrite the dashboard's copy of a picture with zeros (once sent, or never to be)."""
+    if isinstance(buffer, bytearray):
+        buffer[:] = bytes(len(buffer))
+    else:
+        overwrite(buffer)
 
 
 def current_engine() -> EngineLike:

@@ -60,6 +60,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "f.err.start": ("A session can be started only in workshop mode, when none is open.",
                     "Sesija može da se započne samo u režimu radionice, kada nijedna nije "
                     "otvorena."),
+    "f.err.local_only": (
+        "Visitor data is shown only on the exhibit's own screen, or to a facilitator who "
+        "logged in with the PIN.",
+        "Podaci o posetiocima prikazuju se samo na ekranu izložbe, ili voditelju koji se "
+        "prijavio PIN-om.",
+    ),
+    "f.login.kiosk_refused": (
+        "The visitor screen is shown only on the exhibit's own screen. Facilitators: log in "
+        "with the PIN to see it on this device.",
+        "Ekran za posetioce prikazuje se samo na ekranu izložbe. Voditelji: prijavite se "
+        "PIN-om da biste ga videli na ovom uređaju.",
+    ),
     "f.err.no_pin": (
         "No facilitator PIN is set. On the device run “oko set-pin”, then restart Oko.",
         "PIN voditelja nije postavljen. Na uređaju pokrenite „oko set-pin”, pa ponovo "

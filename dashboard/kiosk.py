@@ -14,11 +14,12 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
 
 from dashboard.cameras import camera_param, wait_for_news
 from dashboard.display import Display, display
+from dashboard.exposure import may_see_visitors, still_allowed
 from dashboard.i18n import LANGUAGES, language_or
 from dashboard.lesson import STEPS
 from dashboard.scale import FIGURES, SCHOOLS, SCHOOLS_SOURCE_KEY, bars, this_camera_share
 from dashboard.state import state_json
-from dashboard.engine import EngineLike, current_engine
+from dashboard.engine import EngineLike, current_engine, sendable, zero
 
 kiosk = Blueprint("kiosk", __name__)
 
@@ -66,11 +67,11 @@ def _in_slot(response: Response) -> Response:
 @kiosk.get("/events")
 def events() -> Response:
     """Server-sent events: the ``/api/state`` JSON once a second, for the kiosk page."""
-    engine, shown = current_engine(), display()
+    engine, shown, allowed = current_engine(), display(), still_allowed()
 
     def stream() -> Iterator[str]:
         yield "retry: 2000\n\n"
-        while engine.running:
+        while engine.running and allowed():
             yield f"data: {json.dumps(_state(engine, shown))}\n\n"
             wait_for_news(engine, _EVENT_INTERVAL_S)
 
@@ -80,10 +81,16 @@ def events() -> Response:
 
 @kiosk.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """200 while the engine runs, 503 otherwise (for systemd and the doctor)."""
+    """200 while the engine runs, 503 otherwise (for systemd and the doctor).
+
+    Anyone may ask, so it says nothing but whether Oko is alive; why it stopped is told only
+    to those who may see the rest (see :mod:`dashboard.exposure`).
+    """
     engine = current_engine()
     if engine.running:
         return jsonify(status="ok"), 200
+    if not may_see_visitors():
+        return jsonify(status="stopped"), 503
     return jsonify(status="stopped", error=engine.snapshot().health.error), 503
 
 
@@ -91,7 +98,7 @@ def healthz() -> tuple[Response, int]:
 def stream() -> Response:
     """The annotated camera picture as an endless multipart JPEG stream; ``?camera=C2``
     picks another camera than the first."""
-    engine = current_engine()
+    engine, allowed = current_engine(), still_allowed()
     camera = camera_param(request.args.get("camera"))
     wait = (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S, camera=camera)) \
         if camera else (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S))
@@ -99,7 +106,7 @@ def stream() -> Response:
     def frames() -> Iterator[bytes]:
         seq = -1
         misses = 0
-        while misses < _MAX_MISSES:  # ~30 s without a frame: the engine is gone; end it
+        while misses < _MAX_MISSES and allowed():  # ~30 s without a frame: engine gone
             item = wait(seq)
             if item is None:
                 misses += 1
@@ -108,10 +115,14 @@ def stream() -> Response:
                 continue
             misses = 0
             seq, data = item
-            yield (
-                f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-                f"Content-Length: {len(data)}\r\n\r\n"
-            ).encode() + data + b"\r\n"
+            header = (f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
+                      f"Content-Length: {len(data)}\r\n\r\n").encode()
+            part = sendable(bytearray(header) + data + b"\r\n")
+            zero(data)
+            try:
+                yield part
+            finally:
+                zero(part)  # this viewer's copy of the picture: once sent, or when it leaves
 
     return _in_slot(Response(
         frames(), mimetype=f"multipart/x-mixed-replace; boundary={_BOUNDARY}",

@@ -18,7 +18,7 @@ from dashboard.display import language
 from dashboard.faceprint import faceprint_svg
 from dashboard.i18n import translate
 from dashboard.state import state_json
-from dashboard.engine import current_engine
+from dashboard.engine import current_engine, sendable, zero
 
 visitors = Blueprint("visitors", __name__, url_prefix="/api/visitors")
 
@@ -62,7 +62,10 @@ def thumbnail(visitor_id: str) -> Response:
     data = current_engine().thumbnail_jpeg(visitor_id, request.args.get("session", ""))
     if data is None:
         _not_found(visitor_id)
-    return Response(data, mimetype="image/jpeg")
+    body = sendable(data)
+    response = Response(body, mimetype="image/jpeg")
+    response.call_on_close(lambda: zero(body))  # our copy of the face, once sent
+    return response
 
 
 @visitors.get("/<visitor_id>/faceprint.svg")

@@ -40,7 +40,10 @@ class FrameSource(Protocol):
         """Start delivering frames; raise :class:`CameraUnavailable` if impossible."""
 
     def read(self) -> Frame:
-        """Block until the next frame and return it; raise :class:`CameraUnavailable` on a fault."""
+        """Block until the next frame and return it; raise :class:`CameraUnavailable` on a fault.
+
+        Each frame's arrays are new and handed over: the engine zeroes them once done.
+        """
 
     def close(self) -> None:
         """Release the device or file; safe to call twice."""

@@ -19,7 +19,8 @@ from typing import Callable
 import cv2
 
 from device.camera import FrameSource
-from device.frameguard import FrameGuard
+from device.faultlog import FaultLog
+from device.frameguard import FrameGuard, zero_frame
 from device.snapshot import RateMeter
 from device.stream import JpegStream
 from recognition.errors import CameraUnavailable
@@ -75,6 +76,7 @@ class Capture:
         self.ok = True
         self.paused = False
         self.latest: Frame | None = None
+        self.analysing: Frame | None = None  # the frame the analysis is working on
         self.analysed_seq: int | None = None  # the last frame the analysis took
         self.taken = 0  # frames the analysis took from this camera
         self.dropped = 0
@@ -84,6 +86,8 @@ class Capture:
         self.capture_rate, self.analysis_rate = RateMeter(), RateMeter()
         self._ready, self._stop, self._clock = ready, stop, clock
         self._guard = FrameGuard()
+        # A persistent fault repeats at the frame rate: one line, then a count a minute.
+        self._faults = FaultLog(log, clock)
         self._still: tuple[float, bytearray] | None = None  # the latest still and its time
         self._still_lock = threading.Lock()
         self._forgotten = 0  # counts forget()s: a still encoded across one is not kept
@@ -136,7 +140,7 @@ class Capture:
     def drop_latest(self) -> None:
         """Zero and drop the held frame; call with ``ready`` held."""
         if self.latest is not None:
-            self.latest.image.fill(0)
+            zero_frame(self.latest)
         self.latest = None
 
     def thumbnail_jpeg(self, width_px: int = THUMBNAIL_WIDTH_PX,
@@ -185,18 +189,26 @@ class Capture:
     def run(self) -> None:
         """The capture loop: read, check, keep the newest frame; reconnect on faults."""
         while not self._stop.is_set():
+            raw = None
             try:
-                frame = self._guard.check(self.source.read(), self._clock())
+                raw = self.source.read()
+                frame = self._guard.check(raw, self._clock())
             except CameraUnavailable as exc:
-                log.warning("camera %s fault: %s; reconnecting", self.camera_id, exc)
+                if raw is not None:
+                    zero_frame(raw)
+                self._faults.warning("camera %s fault: %s; reconnecting", self.camera_id, exc)
                 self._reconnect()
                 continue
             except Exception as exc:  # noqa: BLE001 - a decoder bug must not kill the exhibit
-                log.warning("camera %s fault (%s); reconnecting", self.camera_id,
-                            type(exc).__name__)
+                self._faults.warning("camera %s fault (%s); reconnecting", self.camera_id,
+                                     type(exc).__name__)
                 log.debug("capture failed", exc_info=True)
+                if isinstance(raw, Frame):
+                    zero_frame(raw)
                 self._reconnect()
                 continue
+            if frame is not raw:
+                zero_frame(raw, keep=frame)  # a glitch, or the original of a repaired copy
             if frame is None:
                 continue  # a glitch: skip this frame
             if frame.camera != self.camera_id:
@@ -207,7 +219,9 @@ class Capture:
                 if self.paused:
                     frame.image.fill(0)  # blanked: viewers see black, nothing is kept
                 else:
-                    self.latest = frame
+                    replaced, self.latest = self.latest, frame
+                    if replaced is not None and replaced is not self.analysing:
+                        zero_frame(replaced)  # never analysed; the analysis zeroes its own
                     self._ready.notify_all()
             if self.stream.watched:
                 now = self._clock()
@@ -216,9 +230,10 @@ class Capture:
                                     else ())
 
     def close(self) -> None:
-        """End the stream and close the source."""
+        """End the stream, close the source and log the faults not yet told."""
         self.stream.close()
         self.source.close()
+        self._faults.flush()
 
     def _reconnect(self) -> None:
         """Close and reopen the source until it works; the other cameras carry on."""

@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure speed against face_recognition's textbook loop",
         description="Run our pipeline and face_recognition's textbook real-time loop on the "
         "same frames of a video and print frames per second, stage times, latency, memory, "
-        "wipe time, and fps against faces in view and resolution.",
+        "wipe time, fps against faces in view and resolution, and what 25 dashboard viewers "
+        "cost a busy analysis (viewers_25 in --json).",
     )
     bench.add_argument("--source", type=Path, help="video file (default: the demo clip)")
     bench.add_argument("--seconds", type=float, default=20.0,

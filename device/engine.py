@@ -10,6 +10,7 @@ number across the cameras and gets a route.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 import threading
@@ -21,8 +22,10 @@ import numpy as np
 
 from device.camera import FrameSource
 from device.capture import Capture
-from device.stream import JpegStream
+from device.stream import JpegStream, encode_jpeg
 from device.controls import EngineEvents
+from device.faultlog import FaultLog
+from device.frameguard import zero_frame
 from device.marker import Marker
 from device.places import camera_id, known_places
 from device.city import CapacityCheck, MarkerCommands
@@ -33,6 +36,7 @@ from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
 from recognition.images import UnusableImage, as_bgr
+from recognition.faces.stills import StillEncoder
 from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
 from recognition.plates.cars import UNREAD_MARK, is_car
 from recognition.types import Frame, FrameResult
@@ -80,9 +84,13 @@ class Engine(MarkerCommands):
         self._recording = False
         self._hits_seen: set[str] = set()
         self._lock = threading.Lock()  # guards the session, marker and the analysis results
-        # dlib's detector and models are not thread-safe: one caller at a time (the analysis
-        # loop, or a facilitator enrolling a photo).
+        # dlib's detector and models are not thread-safe: one caller at a time. Held by the
+        # analysis loop around the pipeline, and by wipes so they never run mid-frame.
         self._vision = threading.Lock()
+        # Photos are enrolled on models of their own, one photo at a time, so an enrolment
+        # never holds up the analysis or a wipe.
+        self._stills = StillEncoder()
+        self._enrolling = threading.Lock()
         self._recording_lock = threading.Lock()
         self._analysis_rate = RateMeter()
         self._analysis_ms = 0.0
@@ -90,6 +98,8 @@ class Engine(MarkerCommands):
         self._analysis_errors = 0
         self._error: str | None = None
         self._started_s = clock()
+        # A persistent fault repeats at the frame rate: one line, then a count a minute.
+        self._analysis_faults = FaultLog(log, clock)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
@@ -157,6 +167,7 @@ class Engine(MarkerCommands):
             thread.join(timeout_s)
         for capture in self.captures:
             capture.close()
+        self._analysis_faults.flush()
         receipt = self.wipe(reason="stop")  # also puts the recording light out
         with self._lock:
             self.session.dossier.watchlist.clear()  # consented entries last one run only
@@ -283,20 +294,22 @@ class Engine(MarkerCommands):
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         if image is None:
             raise UnusableImage("The upload is not a JPEG or PNG picture.")
-        picture = None
+        picture = encoding = None
         try:
             picture = as_bgr(image)
-            with self._vision:
-                encoding = encode_largest_face(picture, self.session.pipeline.settings)
+            with self._enrolling:  # not _vision: the live analysis goes on meanwhile
+                encoding = encode_largest_face(picture, self.session.pipeline.settings,
+                                               encoder=self._stills)
+            if encoding is None:
+                raise UnusableImage("No face found in the photo; use one showing a face clearly.")
+            with self._lock:
+                self.session.dossier.watchlist.enrol(label, encoding)  # copies it
         finally:
-            image.fill(0)  # the photo is biometric data too: zero both copies
+            image.fill(0)  # the photo is biometric data too: zero every copy
             if picture is not None:
                 picture.fill(0)
-        if encoding is None:
-            raise UnusableImage("No face found in the photo; use one showing a face clearly.")
-        with self._lock:
-            self.session.dossier.watchlist.enrol(label, encoding)
-        encoding.fill(0.0)
+            if encoding is not None:
+                encoding.fill(0.0)
         self._refresh_matches()
 
     def remove_from_watchlist(self, label: str) -> int:
@@ -306,20 +319,21 @@ class Engine(MarkerCommands):
         self._refresh_matches()
         return removed
 
-    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytes | None:
+    def thumbnail_jpeg(self, visitor_id: str, token: str | None = None) -> bytearray | None:
         """The visitor's face thumbnail as JPEG bytes, encoded from RAM on request.
 
         With ``token``, ``None`` unless it is the current session's token (checked under the
         same lock as the lookup, so a wipe in between cannot hand out the next V1's face).
+        The caller zeroes the returned bytes once sent.
         """
-        with self._lock:
+        with self._lock:  # copy only: encoding happens outside the lock
             if token is not None and not hmac.compare_digest(token, self.session.token):
                 return None
             crop = self.session.dossier.thumbnail(visitor_id)
             if crop is None:
                 return None
-            ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 85])
-        return data.tobytes() if ok else None
+            crop = crop.copy()
+        return encode_jpeg(crop, 85, zero_picture=True)
 
     def faceprint(self, visitor_id: str, token: str | None = None) -> np.ndarray | None:
         """A copy of the visitor's 128-number faceprint, for drawing; the caller zeroes it.
@@ -332,46 +346,58 @@ class Engine(MarkerCommands):
             return self.session.dossier.faceprint(visitor_id)
 
     def snapshot(self) -> Snapshot:
-        """Everything the dashboard may show, as of now."""
+        """Everything the dashboard may show, as of now.
+
+        Every viewer calls this about once a second, so the engine lock is held only to copy
+        the records; profiles are built, and the temperature read, after releasing it.
+        """
         now = self._clock()
         cameras = tuple(c.status(now) for c in self.captures)
+        faces = tuple(f for c in self.captures for f in c.shown_faces(now))
         with self._lock:
-            return Snapshot(
-                session=self.session.info(now),
-                visitors=self.session.dossier.profiles(),
-                faces=tuple(f for c in self.captures for f in c.shown_faces(now)),
-                health=Health(
-                    fps=cameras[0].fps,
-                    analysis_fps=self._analysis_rate.rate(now),
-                    analysis_ms=self._analysis_ms,
-                    camera=" + ".join(c.name for c in cameras),
-                    camera_ok=all(c.ok for c in cameras),
-                    frames_dropped=sum(c.frames_dropped for c in cameras),
-                    uptime_s=now - self._started_s,
-                    error=self._error,
-                    cpu_temp_c=read_cpu_temp_c(),
-                    frames_analysed=self._analysed,
-                    analysis_errors=self._analysis_errors,
-                ),
-                last_receipt=self.session.last_receipt,
-                plates=self.session.dossier.vehicles(),
-                tolerance=self.session.dossier.tolerance,
-                watchlist=self.session.dossier.watchlist.labels,
-                paused=self._paused,
-                recording=self._recording,
-                taken_s=now,
-                cameras=cameras,
-                marked=self.marker.marked,
-                announcements=self.marker.recent(now),
-                capacity_warning=self._capacity.warning,
-                origin_s=self.session.dossier.started_s,
+            records = self.session.dossier.copy_records()
+            info = self.session.info(now)
+            health = Health(
+                fps=cameras[0].fps,
+                analysis_fps=self._analysis_rate.rate(now),
+                analysis_ms=self._analysis_ms,
+                camera=" + ".join(c.name for c in cameras),
+                camera_ok=all(c.ok for c in cameras),
+                frames_dropped=sum(c.frames_dropped for c in cameras),
+                uptime_s=now - self._started_s,
+                error=self._error,
+                frames_analysed=self._analysed,
+                analysis_errors=self._analysis_errors,
             )
+            receipt, tolerance = self.session.last_receipt, records.tolerance
+            watchlist, paused, recording = records.watchlist.labels, self._paused, self._recording
+            marked, announcements = self.marker.marked, self.marker.recent(now)
+            origin_s = self.session.dossier.started_s
+        return Snapshot(
+            session=info,
+            visitors=records.profiles(),
+            faces=faces,
+            health=dataclasses.replace(health, cpu_temp_c=read_cpu_temp_c()),
+            last_receipt=receipt,
+            plates=records.vehicles(),
+            tolerance=tolerance,
+            watchlist=watchlist,
+            paused=paused,
+            recording=recording,
+            taken_s=now,
+            cameras=cameras,
+            marked=marked,
+            announcements=announcements,
+            capacity_warning=self._capacity.warning,
+            origin_s=origin_s,
+        )
 
     def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0,
-                  camera: str | None = None) -> tuple[int, bytes] | None:
-        """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, bytes).
+                  camera: str | None = None) -> tuple[int, bytearray] | None:
+        """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, jpeg).
 
-        ``camera`` picks the camera (default the first). Calling this marks that stream as
+        ``jpeg`` is the caller's own copy, to zero once sent. ``camera`` picks the camera
+        (default the first). Calling this marks that stream as
         watched, which makes its capture thread encode. Returns ``None`` on timeout, when the
         engine stops, or for an unknown camera.
         """
@@ -397,6 +423,7 @@ class Engine(MarkerCommands):
                         candidate = self.captures[(turn + k) % len(self.captures)]
                         if candidate.fresh():
                             capture, frame = candidate, candidate.take()
+                            capture.analysing = frame
                             turn = (turn + k + 1) % len(self.captures)
                             break
             if self._stop.is_set():
@@ -411,7 +438,13 @@ class Engine(MarkerCommands):
                 if receipt is not None:
                     self._announce(receipt)
                 continue
-            self._analyse(frame, capture)
+            try:
+                self._analyse(frame, capture)
+            finally:
+                with self._frame_ready:
+                    capture.analysing = None
+                    if frame is not capture.latest:
+                        zero_frame(frame)  # replaced while analysed: nobody else holds it
             self._check_capacity(capture)
 
     def _analyse(self, frame: Frame, capture: Capture) -> None:
@@ -430,7 +463,8 @@ class Engine(MarkerCommands):
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the exhibit
             self._analysis_errors += 1
-            log.warning("analysis of a frame failed (%s); skipping it", type(exc).__name__)
+            self._analysis_faults.warning("analysis of a frame failed (%s); skipping it",
+                                          type(exc).__name__)
             log.debug("analysis failure", exc_info=True)
             return
         if receipt is not None:

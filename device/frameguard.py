@@ -78,3 +78,16 @@ class FrameGuard:
         if self._same_since is not None and now_s - self._same_since >= self.freeze_s:
             self.reset()
             raise CameraUnavailable(f"The camera picture has been frozen for {self.freeze_s:.0f} s.")
+
+
+def zero_frame(frame: Frame, *, keep: Frame | None = None) -> None:
+    """Overwrite ``frame``'s pictures with zeros, except arrays ``keep`` still uses.
+
+    A camera frame shows the visitors: one that is replaced by a newer one, repaired into a
+    copy or dropped as a glitch is zeroed, not just left to the allocator.
+    """
+    kept = () if keep is None else (id(keep.image), id(keep.lores))
+    for picture in (frame.image, frame.lores):
+        if isinstance(picture, np.ndarray) and id(picture) not in kept \
+                and picture.flags.writeable and picture.size:
+            picture.fill(0)

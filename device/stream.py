@@ -46,19 +46,19 @@ class JpegStream:
     def publish(self, image: np.ndarray, faces: Sequence[FaceObservation],
                 plates: Sequence[tuple[Box, str]] = ()) -> None:
         """Draw ``faces`` and ``plates`` on ``image`` (BGR), encode it and wake every viewer."""
-        ok, data = cv2.imencode(".jpg", annotate(image, faces, plates),
-                                [cv2.IMWRITE_JPEG_QUALITY, self.quality])
-        if not ok:
+        data = encode_jpeg(annotate(image, faces, plates), self.quality, zero_picture=True)
+        if data is None:
             return
         with self._ready:
             self._seq += 1
             self._zero()
-            self._latest = (self._seq, bytearray(data.tobytes()))
+            self._latest = (self._seq, data)
             self._ready.notify_all()
 
-    def wait(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytes] | None:
-        """Block until a JPEG newer than ``after_seq`` exists; return ``(seq, bytes)``.
+    def wait(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
+        """Block until a JPEG newer than ``after_seq`` exists; return ``(seq, jpeg)``.
 
+        ``jpeg`` is the viewer's own copy: zero it once sent (``jpeg[:] = bytes(len(jpeg))``).
         Marks the stream as watched. Returns ``None`` on timeout or once closed.
         """
         self._viewer_s = self._clock()
@@ -66,7 +66,7 @@ class JpegStream:
             self._ready.wait_for(lambda: self._closed or self._newer(after_seq), timeout_s)
             if self._closed or not self._newer(after_seq):
                 return None
-            return self._latest[0], bytes(self._latest[1])
+            return self._latest[0], bytearray(self._latest[1])
 
     def clear(self) -> None:
         """Zero and drop the held picture (a wipe or a pause)."""
@@ -88,3 +88,20 @@ class JpegStream:
     def _zero(self) -> None:
         if self._latest is not None:
             self._latest[1][:] = bytes(len(self._latest[1]))
+
+
+def encode_jpeg(image: np.ndarray, quality: int, *, zero_picture: bool = False) -> bytearray | None:
+    """``image`` (BGR) as JPEG bytes the caller can zero, or ``None`` if it cannot be encoded.
+
+    OpenCV's output buffer is zeroed once copied, and with ``zero_picture`` so is ``image``
+    (a working copy), whether encoding works or fails.
+    """
+    encoded = None
+    try:
+        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        return bytearray(encoded.data) if ok else None
+    finally:
+        if encoded is not None:
+            encoded.fill(0)
+        if zero_picture:
+            image.fill(0)

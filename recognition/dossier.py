@@ -122,6 +122,14 @@ class _Visitor:
             self.thumbnail.fill(0)
         self.trajectory.clear()
 
+    def copy(self) -> _Visitor:
+        """A copy of the record without the thumbnail, sharing nothing mutable."""
+        return dataclasses.replace(
+            self, tracks=set(self.tracks), trajectory=list(self.trajectory),
+            together_s=Counter(self.together_s), together_frames=Counter(self.together_frames),
+            together_at={other: list(at) for other, at in self.together_at.items()},
+            thumbnail=None)
+
 
 class Dossier:
     """Accumulates frame results into per-visitor records and derives their profiles.
@@ -165,10 +173,23 @@ class Dossier:
         """Take in one frame's faces; return them labelled, with encodings dropped.
 
         Encodings in ``result`` are consumed: copied into the identity index, then zeroed.
+        Face crops are kept as thumbnails or zeroed. Both happen even when taking the frame
+        in fails part-way, so no faceprint or face picture is left for nobody to zero.
 
         A face is labelled (``visitor_id``, ``distance``, ``watchlist``) once its track has
         been matched; until then ``visitor_id`` is ``None``.
         """
+        try:
+            return self._take_in(result)
+        finally:
+            thumbnails = {id(v.thumbnail) for v in self._visitors.values()}
+            for face in result.faces:
+                if face.encoding is not None:
+                    face.encoding.fill(0.0)
+                if face.crop is not None and id(face.crop) not in thumbnails:
+                    face.crop.fill(0)
+
+    def _take_in(self, result: FrameResult) -> tuple[FaceObservation, ...]:
         now_s = result.captured_s
         gap_s = 0.0 if self._last_frame_s is None else now_s - self._last_frame_s
         counted_s = gap_s if 0.0 < gap_s <= _MAX_FRAME_GAP_S else 0.0
@@ -216,6 +237,20 @@ class Dossier:
             for vid, v in self._visitors.items()
         )
 
+    def copy_records(self) -> Dossier:
+        """A copy of what :meth:`profiles` and :meth:`vehicles` are derived from, holding no
+        faceprint and no picture, so they can be built outside the caller's lock.
+
+        Only copies (a few microseconds a visitor): made under the engine's lock, it keeps
+        that lock's critical section to copying.
+        """
+        view = Dossier(tolerance=self.tolerance, watchlist=self.watchlist)
+        view._visitors = {vid: v.copy() for vid, v in self._visitors.items()}
+        view.cars = self.cars.copy()
+        view.routes = self.routes.copy()
+        view._started_s, view._last_frame_s = self._started_s, self._last_frame_s
+        return view
+
     def vehicles(self) -> tuple[CarProfile, ...]:
         """Every car of the session, with its registry entry and the visitors seen with it."""
         return self.cars.profiles(self._started_s or 0.0)
@@ -228,8 +263,10 @@ class Dossier:
         faceprint = self.identities.faceprint(visitor_id)
         if faceprint is None:
             return False
-        self.watchlist.enrol(label, faceprint)
-        faceprint.fill(0.0)  # enrol() keeps its own copy
+        try:
+            self.watchlist.enrol(label, faceprint)
+        finally:
+            faceprint.fill(0.0)  # enrol() keeps its own copy
         return True
 
     def thumbnail(self, visitor_id: str) -> np.ndarray | None:

@@ -13,8 +13,10 @@ from recognition.faces.colour import clothing_colour
 from recognition.faces.cues import read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
+from recognition.faces.stills import StillEncoder
 from recognition.plates.votes import PlateTracker
 from recognition.plates.detect import detect_plates, forget
+from recognition.plates.ocr import clear_engines
 from recognition.plates.read import load_readers, read_candidate
 from recognition.faces.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
@@ -125,7 +127,6 @@ class Pipeline:
         """
         if frame.camera != self.camera:
             return self._pipeline_of(frame.camera).process(frame)
-        s = self.settings
         now_s = frame.captured_s
         display_w, display_h = frame.size
         timings: dict[str, float] = {}
@@ -133,13 +134,35 @@ class Pipeline:
             return FrameResult(frame.seq, now_s, (display_w, display_h), timings_ms=timings,
                                camera=self.camera)
         source = frame.lores if frame.lores is not None else frame.image
-        small = _shrink(source, s.detect_width_px)
+        copies: list[np.ndarray] = []
+        try:
+            return self._analyse(frame, source, timings, copies)
+        finally:
+            # Working copies of the frame, at every resolution, are biometric data too: zero
+            # them whether the analysis worked or failed.
+            for copy in copies:
+                copy.fill(0)
+
+    def _analyse(self, frame: Frame, source: np.ndarray, timings: dict[str, float],
+                 copies: list[np.ndarray]) -> FrameResult:
+        """:meth:`process` on ``source`` (the analysis picture); every working copy of the
+        frame it makes is appended to ``copies``, for the caller to zero."""
+        s = self.settings
+        now_s = frame.captured_s
+        display_w, display_h = frame.size
+
+        def kept(copy: np.ndarray) -> np.ndarray:
+            if copy is not source and copy is not frame.image:
+                copies.append(copy)
+            return copy
+
+        small = kept(_shrink(source, s.detect_width_px))
         to_display = display_w / small.shape[1]
 
         # perf_counter only measures stage costs for health and the benchmark; no result
         # depends on it, so the pipeline stays a pure function of its frames.
         started = time.perf_counter()
-        tiny = cv2.cvtColor(_shrink(small, FOLLOW_WIDTH_PX), cv2.COLOR_BGR2GRAY)
+        tiny = kept(cv2.cvtColor(kept(_shrink(small, FOLLOW_WIDTH_PX)), cv2.COLOR_BGR2GRAY))
         to_tiny = tiny.shape[1] / display_w
         followed = None
         if self._since_detect + 1 < s.detect_every and now_s - self._detected_s < MAX_FOLLOW_S:
@@ -153,7 +176,7 @@ class Pipeline:
         else:
             started = time.perf_counter()
             boxes = detect_faces(
-                cv2.cvtColor(small, cv2.COLOR_BGR2RGB),
+                kept(cv2.cvtColor(small, cv2.COLOR_BGR2RGB)),
                 upsample=s.upsample,
                 model=s.model,
                 min_size_px=round(s.min_face_px / to_display),
@@ -176,29 +199,34 @@ class Pipeline:
 
         due = [i for i, t in enumerate(tracks) if self.tracker.needs_encoding(t, now_s)]
         due = due[: s.max_encodes_per_frame]  # boxes come largest first
-        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB) if boxes else None
+        rgb = kept(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)) if boxes else None
 
-        started = time.perf_counter()
         encodings: dict[int, np.ndarray] = {}
-        if due:
-            for i, enc in zip(due, encode_faces(rgb, [boxes[i] for i in due], jitters=s.jitters)):
-                encodings[i] = tracks[i].add_sample(enc, now_s)
-        timings["encode"] = _ms_since(started)
+        crops: dict[int, np.ndarray] = {}
+        try:
+            started = time.perf_counter()
+            if due:
+                found = encode_faces(rgb, [boxes[i] for i in due], jitters=s.jitters)
+                for i, enc in zip(due, found):
+                    encodings[i] = tracks[i].add_sample(enc, now_s)
+            timings["encode"] = _ms_since(started)
 
-        started = time.perf_counter()
-        cues = [read_cues(marks) for marks in find_landmarks(rgb, boxes)] if s.cues and boxes \
-            else [None] * len(boxes)
-        timings["cues"] = _ms_since(started)
+            started = time.perf_counter()
+            cues = [read_cues(marks) for marks in find_landmarks(rgb, boxes)] \
+                if s.cues and boxes else [None] * len(boxes)
+            timings["cues"] = _ms_since(started)
 
+            clothing = {i: clothing_colour(frame.image, boxes[i]) for i in encodings}
+            for i in encodings:
+                crops[i] = face_crop(frame.image, boxes[i])
+        except BaseException:
+            # The new faceprints and thumbnails would reach nobody who zeroes them.
+            for array in (*encodings.values(), *crops.values()):
+                array.fill(0)
+            raise
         faces = tuple(
-            FaceObservation(
-                box,
-                track.track_id,
-                encoding=encodings.get(i),
-                cues=cues[i],
-                clothing=clothing_colour(frame.image, box) if i in encodings else None,
-                crop=face_crop(frame.image, box) if i in encodings else None,
-            )
+            FaceObservation(box, track.track_id, encoding=encodings.get(i), cues=cues[i],
+                            clothing=clothing.get(i), crop=crops.get(i))
             for i, (box, track) in enumerate(zip(boxes, tracks))
         )
         return FrameResult(
@@ -220,6 +248,7 @@ class Pipeline:
         self._since_detect = self.settings.detect_every
         self._detected_s = float("-inf")
         self.plates.wipe()
+        clear_engines()  # Tesseract keeps the last plate's picture and text otherwise
         for other in self._others.values():
             other.reset()
         self._others.clear()
@@ -237,22 +266,24 @@ class Pipeline:
                      now_s: float) -> tuple[tuple[PlateObservation, ...], tuple]:
         """Find plates in ``small``, OCR the new or uncertain ones, vote them into vehicles."""
         candidates = detect_plates(small)
-        ids = self.plates.track([c.box for c in candidates], now_s, camera=self.camera)
-        seen = []
-        for candidate, vehicle_id in zip(candidates, ids):
-            reading = None
-            if self.plates.due(vehicle_id):
-                try:
-                    reading = read_candidate(candidate)
-                except ModelUnavailable as exc:
-                    self.plates_unavailable = str(exc)
-                    log.warning("licence plates are off: %s", exc)
-                    break
-                vehicle_id = self.plates.add(vehicle_id, reading)
-            box = candidate.box.scaled(to_display).clipped(*size)
-            seen.append(PlateObservation(box, vehicle_id, reading))
-        for candidate in candidates:
-            forget(candidate)  # pictures of the plate text: do not leave them lying around
+        try:
+            ids = self.plates.track([c.box for c in candidates], now_s, camera=self.camera)
+            seen = []
+            for candidate, vehicle_id in zip(candidates, ids):
+                reading = None
+                if self.plates.due(vehicle_id):
+                    try:
+                        reading = read_candidate(candidate)
+                    except ModelUnavailable as exc:
+                        self.plates_unavailable = str(exc)
+                        log.warning("licence plates are off: %s", exc)
+                        break
+                    vehicle_id = self.plates.add(vehicle_id, reading)
+                box = candidate.box.scaled(to_display).clipped(*size)
+                seen.append(PlateObservation(box, vehicle_id, reading))
+        finally:
+            for candidate in candidates:
+                forget(candidate)  # pictures of the plate text, even when reading failed
         return tuple(seen), self.plates.vehicles()
 
     def _follow(self, tiny: np.ndarray, to_tiny: float, now_s: float) -> list[Track] | None:
@@ -292,27 +323,35 @@ def face_crop(image: np.ndarray, box: Box) -> np.ndarray:
     return cv2.resize(patch, (THUMBNAIL_PX, THUMBNAIL_PX), interpolation=cv2.INTER_AREA)
 
 
-def encode_largest_face(image: np.ndarray, settings: RecognitionSettings) -> np.ndarray | None:
+def encode_largest_face(image: np.ndarray, settings: RecognitionSettings, *,
+                        encoder: StillEncoder | None = None) -> np.ndarray | None:
     """The faceprint of the largest face in a BGR still ``image``, or ``None`` if no face.
 
     Used to enrol a watchlist entry from a photo. Only faces are looked for (no plates, no
     tracking), with the detection settings of ``settings``; every working copy of the photo is
-    zeroed before returning, whatever happens.
+    zeroed before returning, whatever happens. With ``encoder`` it runs on that encoder's own
+    models, so it may run while the live analysis runs on the shared ones.
     """
+    detect = encoder.detect if encoder is not None else detect_faces
+    encode = (lambda rgb, boxes, jitters: [encoder.encode(rgb, boxes[0], jitters=jitters)]) \
+        if encoder is not None else encode_faces
     height, width = image.shape[:2]
     if image.size == 0:
         return None
-    small_rgb = cv2.cvtColor(_shrink(image, settings.detect_width_px), cv2.COLOR_BGR2RGB)
+    shrunk = _shrink(image, settings.detect_width_px)
+    small_rgb = cv2.cvtColor(shrunk, cv2.COLOR_BGR2RGB)
+    if shrunk is not image:
+        shrunk.fill(0)
     rgb = None
     try:
         to_image = width / small_rgb.shape[1]
-        boxes = detect_faces(small_rgb, upsample=settings.upsample, model=settings.model,
-                             min_size_px=round(settings.min_face_px / to_image))
+        boxes = detect(small_rgb, upsample=settings.upsample, model=settings.model,
+                       min_size_px=round(settings.min_face_px / to_image))
         if not boxes:
             return None
         box = boxes[0].scaled(to_image).clipped(width, height)  # largest first
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        return encode_faces(rgb, [box], jitters=settings.jitters)[0]
+        return encode(rgb, [box], jitters=settings.jitters)[0]
     finally:
         small_rgb.fill(0)
         if rgb is not None:

@@ -33,6 +33,10 @@ done
 if ((with_tests)); then
     command -v chromium >/dev/null || packages+=(chromium)
     command -v shellcheck >/dev/null || packages+=(shellcheck)
+    # The privacy tests trace a real session's system calls, and reach the dashboard from
+    # another network namespace.
+    command -v strace >/dev/null || packages+=(strace)
+    command -v ip >/dev/null || packages+=(iproute2)
 fi
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null && as_root true; then

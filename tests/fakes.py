@@ -112,13 +112,18 @@ class UnpluggableSource:
 
 
 class ScriptedSource:
-    """A camera delivering frames made by ``make(seq)`` at ~30 fps (frozen, corrupt, odd)."""
+    """A camera delivering frames made by ``make(seq)`` at ~30 fps (frozen, corrupt, odd).
 
-    def __init__(self, make, name="scripted"):
+    Frames are stamped with ``clock`` (default: the monotonic clock), so a test driving the
+    engine with a :class:`~tests.helpers.FakeClock` gives the frames the same time.
+    """
+
+    def __init__(self, make, name="scripted", clock=None):
         self.make = make
         self.name = name
         self.opens = 0
         self._seq = 0
+        self._clock = clock
 
     def open(self) -> None:
         self.opens += 1
@@ -130,7 +135,11 @@ class ScriptedSource:
 
         time.sleep(1 / 30)
         image, lores = self.make(self._seq)
-        frame = Frame(image=image, captured_s=time.monotonic(), seq=self._seq, lores=lores)
+        # A camera hands over a new picture every time (the engine zeroes each when done).
+        image = image.copy() if isinstance(image, np.ndarray) else image
+        lores = lores.copy() if isinstance(lores, np.ndarray) else lores
+        now_s = self._clock() if self._clock is not None else time.monotonic()
+        frame = Frame(image=image, captured_s=now_s, seq=self._seq, lores=lores)
         self._seq += 1
         return frame
 

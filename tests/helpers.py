@@ -306,3 +306,52 @@ def facilitator_page(context, url: str):
     page.click("#login button[type=submit]")
     page.wait_for_selector("#stats dt")
     return page
+
+
+#: An address of a device elsewhere on the exhibit's network (TEST-NET-1, RFC 5737).
+REMOTE_ADDR = "192.0.2.7"
+
+
+def log_in(client, clock: FakeClock | None = None, pin: str = PIN) -> str:
+    """Log ``client`` in as the facilitator; return the CSRF token of its session."""
+    token = csrf_from(client.get("/facilitator").get_data(as_text=True))
+    if clock is not None:
+        clock.advance(2.0)  # past the one-attempt-a-second limit
+    response = client.post("/facilitator/login", data={"pin": pin, "csrf_token": token},
+                           headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return csrf_from(client.get("/facilitator").get_data(as_text=True))
+
+
+class PlateHeldUp:
+    """The demo clip with a prop licence plate held up in its bottom-right corner: a session
+    with faces and a car, so plate detection and Tesseract run as they do live."""
+
+    def __init__(self, text: str = "BG123AB", width_px: int = 240):
+        from device.tools.props import plate_bgr
+
+        self._inner = DemoSource()
+        self.name = "demo with a plate"
+        self.text = text
+        self._plate = plate_bgr(text, width_px=width_px)
+
+    def open(self) -> None:
+        """Open the demo clip."""
+        self._inner.open()
+
+    def read(self) -> Frame:
+        """The clip's next frame with the plate in it."""
+        frame = self._inner.read()
+        h, w = self._plate.shape[:2]
+        height, width = frame.image.shape[:2]
+        frame.image[height - h - 10:height - 10, width - w - 10:width - 10] = self._plate
+        return frame
+
+    def close(self) -> None:
+        """Close the demo clip."""
+        self._inner.close()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether frames can be read."""
+        return self._inner.is_open

@@ -24,12 +24,49 @@ def test_service_unit_verifies(tmp_path):
     unit = (REPO / "systemd" / "oko.service").read_text()
     assert "ExecStart=/opt/oko/.venv/bin/oko run" in unit
     for setting in ("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
-                    "PrivateTmp=yes", "MemoryMax=", "MemorySwapMax=0", "Restart=on-failure"):
+                    "TemporaryFileSystem=", "MemoryMax=", "MemorySwapMax=0",
+                    "Restart=on-failure"):
         assert setting in unit
     copy = tmp_path / "oko.service"
     copy.write_text(unit.replace("/opt/oko/.venv/bin/oko", shutil.which("true")))
     result = subprocess.run(["systemd-analyze", "verify", str(copy)], capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def unit_settings(path):
+    """A unit file's ``[Service]`` settings: name -> every value given (systemd allows repeats)."""
+    settings: dict[str, list[str]] = {}
+    section = None
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line
+        elif section == "[Service]":
+            name, _, value = line.partition("=")
+            settings.setdefault(name.strip(), []).append(value.strip())
+    return settings
+
+
+def test_service_has_no_writable_path_on_the_sd_card():
+    service = unit_settings(REPO / "systemd" / "oko.service")
+    assert service["ProtectSystem"] == ["strict"] and service["ProtectHome"] == ["yes"]
+    # PrivateTmp=yes would give the service a writable /tmp and /var/tmp on the SD card.
+    assert service.get("PrivateTmp", ["no"])[-1] in ("no", "false", "0")
+    mounts = dict(entry.partition(":")[::2]
+                  for value in service["TemporaryFileSystem"] for entry in value.split())
+    for directory in ("/tmp", "/var/tmp"):
+        assert directory in mounts, f"{directory} is not a RAM file system"
+        assert "ro" in mounts[directory].split(","), f"{directory} is writable"
+    for disk_backed in ("ReadWritePaths", "StateDirectory", "CacheDirectory", "LogsDirectory",
+                        "BindPaths"):
+        assert disk_backed not in service, f"{disk_backed} gives a writable path on disk"
+    # The one writable path lives under /run (RAM), and temporary files go there.
+    assert service["RuntimeDirectory"] == ["oko"]
+    environment = " ".join(service["Environment"]).split()
+    assert "TMPDIR=/run/oko" in environment
+    assert service["MemorySwapMax"] == ["0"] and service["LimitCORE"] == ["0"]
 
 
 def installer(tmp_path, *args, codename="bookworm", arch="aarch64"):

@@ -7,16 +7,14 @@ tests/artifacts/. Skipped when Chromium or the Python ``playwright`` package is 
 
 from __future__ import annotations
 
-import inspect
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko, free_port, start_engine
+from tests.helpers import PIN, LiveOko
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -33,45 +31,11 @@ if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
     pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
 
 
-def _cli_passes_the_pin() -> bool:
-    """Whether ``oko run`` hands ``[dashboard] pin_hash`` to the dashboard yet."""
-    import device.cli
-
-    return "pin_hash" in inspect.getsource(device.cli)
-
-
-class _InProcessOko:
-    """The dashboard around a real engine on the demo clip, served from this process."""
-
-    def __init__(self, pin_hash: str):
-        from werkzeug.serving import make_server
-
-        from dashboard import create_app
-
-        self.engine = start_engine(idle_wipe_s=30.0)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = make_server("127.0.0.1", port, create_app(self.engine, pin_hash=pin_hash),
-                                  threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.engine.stop()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
 def oko():
-    """A live Oko on the demo clip with the PIN set: ``oko run`` once the CLI passes the PIN
-    to the dashboard, until then the same app served in this process."""
-    pin_hash = hash_pin(PIN)
-    if _cli_passes_the_pin():
-        server = LiveOko("--source", "demo", env={"OKO_DASHBOARD__PIN_HASH": pin_hash})
-        server.wait_ready()
-    else:
-        server = _InProcessOko(pin_hash)
+    """A live ``oko run`` on the demo clip with the facilitator PIN set."""
+    server = LiveOko("--source", "demo", env={"OKO_DASHBOARD__PIN_HASH": hash_pin(PIN)})
+    server.wait_ready()
     yield server
     server.stop()
 

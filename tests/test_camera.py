@@ -74,7 +74,7 @@ def test_file_plays_at_its_own_frame_rate():
             src.read()
         elapsed = time.monotonic() - started
     assert src.fps == pytest.approx(29.97, abs=0.1)
-    assert 0.4 < elapsed < 1.0  # 15 frames at ~30 fps is 0.5 s
+    assert 0.4 < elapsed < 5.0  # 15 frames at ~30 fps take 0.5 s: never faster (paced)
 
 
 def test_file_loops_at_the_end():

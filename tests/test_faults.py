@@ -1,15 +1,33 @@
 """Faults a public event brings: pulled cables, frozen or corrupt cameras, bad frames, kills."""
 
 import json
+import logging
+import re
 import signal
 import time
 import urllib.request
 
 import numpy as np
 
-from device.camera import DemoSource
+from device.assembly import build_session
+from device.config import Config, SessionConfig
+from device.engine import Engine
 from tests.fakes import ScriptedSource, UnpluggableSource
-from tests.helpers import load_bgr, start_engine, wait_for
+from tests.helpers import FakeClock, load_bgr, start_engine, wait_for
+
+
+def live(image, seq):
+    """``image`` with one pixel changed per frame number: a live sensor is never byte-identical
+    (identical frames for 3 s mean a frozen camera, which the engine reopens)."""
+    frame = image.copy()
+    frame[0, 0] = (seq % 256, seq // 256 % 256, 7)
+    return frame
+
+
+def engine_on(source, clock, *, idle_wipe_s=60.0):
+    """An engine (not started) on ``source`` whose every timer is ``clock``."""
+    session = build_session(Config(session=SessionConfig(idle_wipe_s=idle_wipe_s)))
+    return Engine(source, session, clock=clock)
 
 
 def test_camera_unplugged_and_plugged_back_recovers_within_5_s():
@@ -59,24 +77,62 @@ def test_an_exception_in_one_frames_analysis_never_stops_the_loop():
     good = load_bgr("obama.jpg")
     # A float picture for analysis makes dlib refuse the frame; every other frame is fine.
     odd = np.zeros((240, 320, 3), np.float64)
-    source = ScriptedSource(lambda seq: (good, odd if seq % 2 else None), name="odd")
+    source = ScriptedSource(lambda seq: (live(good, seq), odd if seq % 2 else None), name="odd")
     with start_engine(source) as engine:
         wait_for(lambda: engine.snapshot().health.analysis_errors >= 3)
         wait_for(lambda: engine.snapshot().visitors)
         assert engine.running
 
 
-def test_clock_jumps_do_not_wipe_early(monkeypatch):
-    source = DemoSource()
-    with start_engine(source) as engine:
-        wait_for(lambda: engine.snapshot().visitors, 30.0)
+def test_the_idle_wipe_follows_the_engines_clock_not_the_wall_clock(monkeypatch):
+    clock = FakeClock()
+    scene = {"image": load_bgr("obama.jpg")}
+    source = ScriptedSource(lambda seq: (live(scene["image"], seq), None), clock=clock)
+    with engine_on(source, clock, idle_wipe_s=20.0) as engine:
+        wait_for(lambda: engine.snapshot().visitors)
+        scene["image"] = np.full_like(scene["image"], 90)  # everybody leaves
+        analysed = engine.snapshot().health.frames_analysed
+        wait_for(lambda: engine.snapshot().health.frames_analysed > analysed + 10)
+        assert not engine.snapshot().faces
         real = time.time
         monkeypatch.setattr(time, "time", lambda: real() + 86400 * 365)  # NTP sync, a year on
-        time.sleep(1.0)
-        monkeypatch.setattr(time, "time", lambda: real() - 86400 * 365)
-        time.sleep(1.0)
+        clock.advance(19.0)  # 19 s with nobody in view: not yet
+        analysed = engine.snapshot().health.frames_analysed
+        wait_for(lambda: engine.snapshot().health.frames_analysed > analysed + 10)
+        monkeypatch.setattr(time, "time", lambda: real() - 86400 * 365)  # and back
+        analysed = engine.snapshot().health.frames_analysed
+        wait_for(lambda: engine.snapshot().health.frames_analysed > analysed + 10)
         snap = engine.snapshot()
         assert snap.session.number == 1 and snap.visitors  # no wipe from wall-clock jumps
+        clock.advance(2.0)  # 21 s: the idle wipe, on the engine's clock alone
+        wait_for(lambda: engine.snapshot().session.number == 2, 10)
+        assert engine.snapshot().last_receipt.reason == "idle"
+
+
+def test_a_persistent_analysis_fault_is_logged_once_then_counted_each_minute(caplog):
+    caplog.set_level(logging.WARNING, logger="device.engine")
+    clock = FakeClock()
+    good, odd = load_bgr("obama.jpg"), np.zeros((240, 320, 3), np.float64)  # dlib refuses it
+    source = ScriptedSource(lambda seq: (live(good, seq), odd), clock=clock)
+
+    def warnings():
+        return [r.getMessage() for r in caplog.records if "analysis of a frame" in r.getMessage()]
+
+    with engine_on(source, clock) as engine:
+        wait_for(lambda: engine.snapshot().health.analysis_errors >= 20)
+        assert warnings() == ["analysis of a frame failed (error); skipping it"]
+        clock.advance(59.0)
+        errors = engine.snapshot().health.analysis_errors
+        wait_for(lambda: engine.snapshot().health.analysis_errors >= errors + 5)
+        assert len(warnings()) == 1  # still within the minute
+        clock.advance(2.0)
+        errors = engine.snapshot().health.analysis_errors
+        wait_for(lambda: engine.snapshot().health.analysis_errors >= errors + 5)
+        assert len(warnings()) == 2
+        repeats = re.fullmatch(r"analysis of a frame failed \(error\); skipping it "
+                               r"\((\d+) more times in the last 61 s\)", warnings()[1])
+        assert repeats and int(repeats.group(1)) >= 25
+        assert engine.running
 
 
 def test_sigkill_leaves_nothing_for_the_next_start(live_oko):

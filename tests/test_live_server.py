@@ -54,6 +54,13 @@ def test_demo_face_gets_a_box_and_a_visitor_label(live_oko):
     assert content_type.startswith("multipart/x-mixed-replace")
     assert all(image is not None and image.shape == (360, 640, 3) for image in images)
     assert max(box_pixels(image) for image in images) > 200
+    assert all(image.any() for image in images)  # our copies are zeroed after sending, not before
+
+    token, visitor = state["session"]["token"], labelled[0]["visitor_id"]
+    with urllib.request.urlopen(f"{oko.url}/api/visitors/{visitor}/thumbnail.jpg?session={token}",
+                                timeout=5) as response:
+        face = cv2.imdecode(np.frombuffer(response.read(), np.uint8), cv2.IMREAD_COLOR)
+    assert face is not None and face.shape == (128, 128, 3) and face.std() > 10  # a real face
 
 
 def test_healthz_and_kiosk_page(live_oko):

@@ -4,6 +4,7 @@ import json
 import logging
 
 import cv2
+import numpy as np
 import pytest
 
 from dashboard.state import state_json
@@ -12,6 +13,8 @@ from device.engine import Engine
 from device.tools.props import plate_bgr
 from recognition.dossier import Dossier
 from recognition.pipeline import Pipeline
+from recognition.plates.ocr import tesseract
+from recognition.plates.read import read_plate
 from recognition.session import Session
 from recognition.types import Frame
 from tests.helpers import load_bgr, oko
@@ -84,17 +87,40 @@ def test_scan_json_fills_plates(tmp_path):
 
 def test_no_plate_text_in_the_log(caplog):
     caplog.set_level(logging.DEBUG)
-    run([visitor_with_car("KG 987-XY")] * 4)
+    _, dossier, _ = run([visitor_with_car("KG 987-XY")] * 4)
+    assert [car.text for car in dossier.vehicles()] == ["KG987XY"]  # it was read
     assert "987" not in caplog.text and "KG" not in caplog.text
 
 
-@pytest.mark.parametrize("bad", ["unreadable", "noise"])
-def test_unreadable_plates_are_never_guessed_into_valid_ones(bad):
+def test_a_plate_smeared_by_motion_is_shown_unreadable_never_guessed():
     image = visitor_with_car()
     region = image[480 - 68:460, 400:620]
-    if bad == "unreadable":
+    region[:] = cv2.filter2D(region, -1, np.full((1, 7), 1 / 7, np.float32))  # a car passing
+    _, dossier, results = run([image] * 4)
+    readings = [p.reading for r in results for p in r.plates if p.reading is not None]
+    assert readings  # the plate is seen and read...
+    assert all((r.valid, r.text, r.display) == (False, "", "unreadable") for r in readings)
+    assert not any(car.valid for car in dossier.vehicles())  # ...and no car is invented
+
+
+@pytest.mark.parametrize("bad", ["blurred away", "covered"])
+def test_no_car_is_made_up_where_no_plate_can_be_seen(bad):
+    image = visitor_with_car()
+    region = image[480 - 68:460, 400:620]
+    if bad == "blurred away":
         region[:] = cv2.GaussianBlur(region, (41, 41), 0)
     else:
-        region[:] = (region * 0 + 255).astype(region.dtype)
+        region[:] = 255
     _, dossier, _ = run([image] * 4)
-    assert not any(car.valid for car in dossier.vehicles())  # shown unreadable, not invented
+    assert dossier.vehicles() == ()
+
+
+def test_a_wipe_clears_the_plate_picture_and_text_from_tesseract():
+    pipeline, dossier, _ = run([visitor_with_car()] * 4)
+    api = tesseract()._api
+    assert "123" in api.GetUTF8Text()  # Tesseract's native memory still holds the plate
+    engine = Engine(DemoSource(), Session(dossier, pipeline, idle_wipe_s=60))
+    engine.wipe()
+    with pytest.raises(RuntimeError, match="No image"):
+        api.GetUTF8Text()  # nothing left to read the text from, and no text
+    assert read_plate(plate_bgr("NS4567KM", width_px=400)).text == "NS4567KM"  # still reads

@@ -3,7 +3,6 @@ camera-like simulations of them, and real photos of Croatian cars (tests/data/pl
 
 import csv
 import logging
-import time
 
 import cv2
 import numpy as np
@@ -13,7 +12,7 @@ from device.tools.plate_eval import LabelledImage, evaluate_plates, simulated_se
 from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.plates.detect import detect_plates
-from recognition.plates.ocr import TesseractEngine, tesseract
+from recognition.plates.ocr import TesseractEngine
 from recognition.plates.read import (
     MIN_READABLE_WIDTH_PX,
     read_candidate,
@@ -83,15 +82,18 @@ def test_blank_and_noise_frames_give_nothing():
 
 def test_a_plate_cut_by_the_frame_edge_is_not_completed_by_guessing():
     frame = scene(("BG123AB", 460, 200, 260))  # the last characters are outside the frame
-    for reading in read_plates(frame):
-        assert not reading.valid and reading.text == ""
+    (reading,) = read_plates(frame)  # the plate is found, and shown as a plate...
+    assert (reading.valid, reading.text, reading.display) == (False, "", "unreadable")
+    assert reading.box.right == 640  # ...at the frame's edge, not guessed into a whole one
 
 
-def test_an_unreadably_blurred_plate_is_shown_as_unreadable():
-    frame = cv2.GaussianBlur(scene(("BG123AB", 200, 200, 240)), (0, 0), 4)
-    for reading in read_plates(frame):
-        assert reading.text in ("", "BG123AB")
-        assert reading.display in ("unreadable", "BG 123-AB")
+@pytest.mark.parametrize("sigma", [3, 4, 6])
+def test_an_unreadably_blurred_plate_is_shown_as_unreadable(sigma):
+    # Blurred this much a frame shows no plate at all, so the found plate is blurred instead.
+    (candidate,) = detect_plates(scene(("BG123AB", 200, 200, 240)))
+    reading = read_plate(cv2.GaussianBlur(candidate.crop, (0, 0), sigma), box=candidate.box)
+    assert (reading.valid, reading.text, reading.display) == (False, "", "unreadable")
+    assert reading.box == candidate.box
 
 
 def test_a_plate_too_small_to_read_is_unreadable_without_ocr():
@@ -132,18 +134,6 @@ def test_cascade_detection_is_available_for_comparison():
     assert all(c.method == "cascade" for c in detect_plates(frame, method="cascade"))
     with pytest.raises(ValueError):
         detect_plates(frame, method="yolo")
-
-
-def test_detection_and_ocr_fit_the_frame_budget():
-    frames = simulated_set(10, seed=3, plate_width_px=(160, 320))
-    tesseract()  # created once, on first use; not part of a frame's cost
-    times = []
-    for item in frames:
-        started = time.perf_counter()
-        read_plates(item.image)
-        times.append((time.perf_counter() - started) * 1000)
-    # 50 ms is the budget on one core; allow for a busy test machine.
-    assert float(np.median(times)) < 100
 
 
 def test_missing_language_data_names_the_fix(tmp_path):

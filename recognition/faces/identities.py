@@ -75,7 +75,13 @@ class IdentityIndex:
     def faceprint(self, visitor_id: str) -> np.ndarray | None:
         """The mean of ``visitor_id``'s stored encodings (a new array), or ``None``."""
         rows = [i for i, owner in enumerate(self._owners) if owner == visitor_id]
-        return self._buf[rows].mean(axis=0) if rows else None
+        if not rows:
+            return None
+        samples = self._buf[rows]  # a copy of the faceprints: zeroed however the mean ends
+        try:
+            return samples.mean(axis=0)
+        finally:
+            samples.fill(0.0)
 
     def wipe(self) -> int:
         """Overwrite every stored encoding with zeros, drop them, and return how many there were."""

@@ -46,7 +46,11 @@ class Track:
         if len(self.samples) > MAX_SAMPLES:
             self.samples.pop(0).fill(0.0)
         self.encoded_s = now_s
-        return np.mean(self.samples, axis=0)
+        stacked = np.stack(self.samples)  # a copy of the samples: zeroed however the mean ends
+        try:
+            return stacked.mean(axis=0)
+        finally:
+            stacked.fill(0.0)
 
     def forget(self) -> None:
         """Zero and drop this track's samples and its face template."""

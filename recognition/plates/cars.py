@@ -88,6 +88,15 @@ class CarBook:
             if camera not in self._cameras[vehicle_id]:
                 self._cameras[vehicle_id].append(camera)
 
+    def copy(self) -> CarBook:
+        """A copy sharing nothing mutable (the vehicles themselves are immutable)."""
+        book = CarBook()
+        book._vehicles = dict(self._vehicles)
+        book._in_view = {camera: set(ids) for camera, ids in self._in_view.items()}
+        book._links.update((car, set(people)) for car, people in self._links.items())
+        book._cameras.update((car, list(at)) for car, at in self._cameras.items())
+        return book
+
     def cars_of(self, visitor_id: str) -> tuple[str, ...]:
         """The cars (read plates) ``visitor_id`` was seen with."""
         cars = {v for v, vehicle in self._vehicles.items() if is_car(vehicle)}

@@ -90,10 +90,17 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
         quads += [(q, "cascade") for q in _cascade(grey, min_width_px)]
     height, width = grey.shape
     found: list[PlateCandidate] = []
-    for quad, source in quads:
-        candidate = _check(bgr, quad, source, min_characters, width, height)
-        if candidate is not None:
-            found.append(candidate)
+    try:
+        for quad, source in quads:
+            candidate = _check(bgr, quad, source, min_characters, width, height)
+            if candidate is not None:
+                found.append(candidate)
+    except BaseException:
+        for candidate in found:  # plate crops nobody would zero otherwise
+            forget(candidate)
+        raise
+    finally:
+        grey.fill(0)
     found.sort(key=lambda c: (c.characters, c.box.width), reverse=True)
     kept: list[PlateCandidate] = []
     for candidate in found:

@@ -12,7 +12,6 @@ once, through tesserocr (the C API in-process; a process per call costs ~170 ms)
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from typing import Protocol, Sequence
@@ -21,6 +20,7 @@ import cv2
 import numpy as np
 
 from recognition.errors import ModelUnavailable
+from recognition.scrub import overwrite
 from recognition.plates.format import PLATE_CHARACTERS, Choices, clean
 from recognition.plates.glyphs import CharacterLine
 
@@ -96,7 +96,13 @@ class TesseractEngine:
         """The symbols of an H×W uint8 line image (dark on white), left to right."""
         grey = np.ascontiguousarray(grey, dtype=np.uint8)
         height, width = grey.shape
-        self._api.SetImageBytes(grey.tobytes(), width, height, 1, width)
+        # tesserocr takes only bytes, an immutable copy of the plate's characters: overwrite
+        # it once Tesseract has its own copy, which clear() frees at the wipe.
+        data = grey.tobytes()
+        try:
+            self._api.SetImageBytes(data, width, height, 1, width)
+        finally:
+            overwrite(data)
         self._api.Recognize()
         found: list[OcrSymbol] = []
         iterator = self._api.GetIterator()
@@ -116,18 +122,36 @@ class TesseractEngine:
             if not iterator.Next(self._level):
                 return found
 
+    def clear(self) -> None:
+        """Free the last line image and its recognised text from Tesseract's native memory
+        (kept there until the next read otherwise); the loaded model stays."""
+        self._api.Clear()
 
-@functools.cache
+
+#: The shared engines by language, made on first use (loading one takes ~0.3 s).
+_ENGINES: dict[str, TesseractEngine] = {}
+
+
 def tesseract(lang: str = "eng") -> TesseractEngine:
     """The shared Tesseract engine, created on first use from Debian's language data.
 
     Raises:
         ModelUnavailable: tesserocr or the language data is not installed.
     """
+    engine = _ENGINES.get(lang)
+    if engine is not None:
+        return engine
     for directory in TESSDATA_DIRS:
         if os.path.isfile(os.path.join(directory, f"{lang.split('+')[0]}.traineddata")):
-            return TesseractEngine(directory, lang)
+            engine = _ENGINES[lang] = TesseractEngine(directory, lang)
+            return engine
     raise ModelUnavailable(INSTALL_HINT)
+
+
+def clear_engines() -> None:
+    """Make every shared engine forget its last plate image and text (at every wipe)."""
+    for engine in _ENGINES.values():
+        engine.clear()
 
 
 def line_image(line: CharacterLine, *, char_px: int = OCR_CHAR_PX, stretch: float = 1.3,

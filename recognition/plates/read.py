@@ -128,40 +128,42 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
     # one, faint ones appear at a looser one). Only a valid Serbian read is taken from a
     # retry, so a retry can never turn an unreadable plate into a foreign guess.
     first, retry_lines = line, []
-    for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
-        if attempt == 0 and first is not None:
-            line = first
-        else:
-            line = character_line(crop, threshold_offset=offset)
-            retry_lines.append(line)
-        if not line.boxes:
-            continue
-        found, found_raw, positions = _read_line(line, engine, shapes)
-        whole = line.groups == (2, len(line.boxes) - 4, 2)
-        if attempt == 0:
-            result, raw = found, found_raw
-            # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2), has
-            # a gap where a character was lost (a 4-digit plate read as a 3-digit one), so
-            # it is checked at the other thresholds too.
-            gapped = found.valid and not whole
-            # A sure foreign read is final too: a retry could only replace it with a sure
-            # Serbian one, which on 3 × 300 simulated props and the real photos never
-            # happened, and retries double the time a foreign plate takes.
-            sure_foreign = (found.country == "foreign"
-                            and found.confidence >= _MIN_FOREIGN_CONFIDENCE)
-            if (found.valid and whole) or sure_foreign:
-                break
-        elif found.valid and _sure_retry(found, positions):
-            if not gapped:
+    try:
+        for attempt, offset in enumerate(_THRESHOLD_OFFSETS):
+            if attempt == 0 and first is not None:
+                line = first
+            else:
+                line = character_line(crop, threshold_offset=offset)
+                retry_lines.append(line)
+            if not line.boxes:
+                continue
+            found, found_raw, positions = _read_line(line, engine, shapes)
+            whole = line.groups == (2, len(line.boxes) - 4, 2)
+            if attempt == 0:
                 result, raw = found, found_raw
-                break
-            # After a gapped read, a retry must be whole, and the one that found the most
-            # characters wins: a retry can lose a character elsewhere (one threshold parts
-            # a digit from the frame but loses another to the shield's shadow).
-            if whole and len(found.text) > len(retried[0].text if retried else ""):
-                retried = (found, found_raw)
-    for retry_line in retry_lines:
-        retry_line.ink.fill(0)  # pictures of the plate's characters
+                # A valid read whose characters are not grouped as on a plate, (2, 3|4, 2), has
+                # a gap where a character was lost (a 4-digit plate read as a 3-digit one), so
+                # it is checked at the other thresholds too.
+                gapped = found.valid and not whole
+                # A sure foreign read is final too: a retry could only replace it with a sure
+                # Serbian one, which on 3 × 300 simulated props and the real photos never
+                # happened, and retries double the time a foreign plate takes.
+                sure_foreign = (found.country == "foreign"
+                                and found.confidence >= _MIN_FOREIGN_CONFIDENCE)
+                if (found.valid and whole) or sure_foreign:
+                    break
+            elif found.valid and _sure_retry(found, positions):
+                if not gapped:
+                    result, raw = found, found_raw
+                    break
+                # After a gapped read, a retry must be whole, and the one that found the most
+                # characters wins: a retry can lose a character elsewhere (one threshold parts
+                # a digit from the frame but loses another to the shield's shadow).
+                if whole and len(found.text) > len(retried[0].text if retried else ""):
+                    retried = (found, found_raw)
+    finally:
+        for retry_line in retry_lines:
+            retry_line.ink.fill(0)  # pictures of the plate's characters, even on a failure
     if retried:
         (result, raw), gapped = retried, False
     if result is None:
@@ -184,8 +186,10 @@ def _read_line(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader | Non
     pooled: list[dict[str, float]] = [{} for _ in line.boxes]
     for layout in layouts:
         image, spans = line_image(line, **layout)
-        symbols = engine.read_line(image)
-        image.fill(0)
+        try:
+            symbols = engine.read_line(image)
+        finally:
+            image.fill(0)  # the plate's characters, redrawn
         raws.append("".join(s.choices[0][0] for s in symbols))
         for slot, choices in zip(pooled, with_marks(characters(symbols, spans), line.marks)):
             for ch, confidence in choices:
