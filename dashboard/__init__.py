@@ -82,6 +82,7 @@ def create_app(
     """
     from dashboard import errors, exposure
     from dashboard.auth import Access, csrf_token
+    from dashboard.cameras import cameras
     from dashboard.display import Display, language as page_language
     from dashboard.consent_zone import consent_zone, toml_lines
     from dashboard.facilitator import facilitator
@@ -118,6 +119,7 @@ def create_app(
     app.register_blueprint(visitors)
     app.register_blueprint(facilitator)
     app.register_blueprint(consent_zone)
+    app.register_blueprint(cameras)
     errors.register(app)
     exposure.register(app)
 

@@ -27,8 +27,19 @@ class EngineLike(Protocol):
     def snapshot(self) -> Snapshot:
         """The current snapshot."""
 
-    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
-        """The next annotated JPEG after ``after_seq`` (a copy to zero once sent), or ``None``."""
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0,
+                  camera: str | None = None) -> tuple[int, bytearray] | None:
+        """The next annotated JPEG after ``after_seq`` (of ``camera``, default the first; a
+        copy to zero once sent), or ``None``."""
+
+    def camera_jpeg(self, camera: str) -> bytearray | None:
+        """A small JPEG of one camera's latest picture (a copy to zero once sent), or ``None``."""
+
+    def mark_visitor(self, visitor_id: str) -> bool:
+        """Mark a consenting visitor (new places announced); False if unknown."""
+
+    def unmark_visitor(self, visitor_id: str) -> bool:
+        """Take the mark off a visitor; False if not marked."""
 
     def wipe(self, *, reason: str = "command") -> WipeReceipt:
         """Wipe the session now; return the receipt."""

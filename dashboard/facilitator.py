@@ -15,6 +15,7 @@ from flask import (Blueprint, Response, flash, g, jsonify, redirect,
 from werkzeug.exceptions import TooManyRequests
 
 from dashboard import forms
+from dashboard.city import camera_rows
 from dashboard.auth import access, csrf_ok, facilitator_only, log_out, login_state, try_pin
 from dashboard.display import display, language
 from dashboard.errors import wants_json
@@ -264,7 +265,7 @@ def _health_rows(state: dict[str, Any]) -> list[list[str]]:
     ]
     if h["error"]:
         rows.append(["f.health.error", h["error"]])
-    return [[_t(key), value] for key, value in rows]
+    return [[_t(key), value] for key, value in rows] + camera_rows(state, _t)
 
 
 def _stats_rows(state: dict[str, Any], stats: dict[str, Any]) -> list[list[str]]:

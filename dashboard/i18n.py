@@ -22,11 +22,12 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def _sources() -> tuple[Mapping[str, tuple[str, str]], ...]:
     from dashboard.consent_text import TEXT as CONSENT
+    from dashboard.city_text import TEXT as CITY
     from dashboard.facilitator_text import TEXT as FACILITATOR
     from dashboard.kiosk_text import TEXT as KIOSK
     from dashboard.lesson import lesson_text
 
-    return (KIOSK, FACILITATOR, CONSENT, lesson_text())
+    return (KIOSK, FACILITATOR, CONSENT, lesson_text(), CITY)
 
 
 @cache

@@ -7,12 +7,12 @@ The kiosk is read-only. ``/api/state`` and ``/events`` carry the snapshot's JSON
 from __future__ import annotations
 
 import json
-import time
 from typing import Any, Iterator
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template,
                    request)
 
+from dashboard.cameras import camera_param, wait_for_news
 from dashboard.display import Display, display
 from dashboard.exposure import may_see_visitors, still_allowed
 from dashboard.i18n import LANGUAGES, language_or
@@ -73,7 +73,7 @@ def events() -> Response:
         yield "retry: 2000\n\n"
         while engine.running and allowed():
             yield f"data: {json.dumps(_state(engine, shown))}\n\n"
-            time.sleep(_EVENT_INTERVAL_S)
+            wait_for_news(engine, _EVENT_INTERVAL_S)
 
     return _in_slot(Response(stream(), mimetype="text/event-stream",
                              headers={"X-Accel-Buffering": "no"}))
@@ -96,14 +96,18 @@ def healthz() -> tuple[Response, int]:
 
 @kiosk.get("/stream.mjpg")
 def stream() -> Response:
-    """The annotated camera picture as an endless multipart JPEG stream."""
+    """The annotated camera picture as an endless multipart JPEG stream; ``?camera=C2``
+    picks another camera than the first."""
     engine, allowed = current_engine(), still_allowed()
+    camera = camera_param(request.args.get("camera"))
+    wait = (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S, camera=camera)) \
+        if camera else (lambda seq: engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S))
 
     def frames() -> Iterator[bytes]:
         seq = -1
         misses = 0
         while misses < _MAX_MISSES and allowed():  # ~30 s without a frame: engine gone
-            item = engine.wait_jpeg(seq, timeout_s=_FRAME_WAIT_S)
+            item = wait(seq)
             if item is None:
                 misses += 1
                 if not engine.running:

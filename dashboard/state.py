@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.city import city_json, places_of, route_json, session_age_s
 from device.snapshot import Snapshot
 from recognition.dossier import Profile
 from recognition.faces.cues import Cues
@@ -38,7 +39,7 @@ def _cues(cues: Cues | None) -> dict[str, Any] | None:
             "smiling": cues.smiling}
 
 
-def _car(c: CarProfile) -> dict[str, Any]:
+def _car(c: CarProfile, places: dict[str, str]) -> dict[str, Any]:
     r = c.registry
     return {
         "vehicle": c.vehicle_id,
@@ -59,10 +60,12 @@ def _car(c: CarProfile) -> dict[str, Any]:
         "agreement": _round(c.agreement, 2),
         "first_seen_s": _round(c.first_seen_s),
         "last_seen_s": _round(c.last_seen_s),
+        "cameras": list(c.cameras),
+        "seen_at": [places.get(camera, camera) for camera in c.cameras],
     }
 
 
-def _visitor(p: Profile) -> dict[str, Any]:
+def _visitor(p: Profile, places: dict[str, str], age_s: float | None) -> dict[str, Any]:
     return {
         "id": p.visitor_id,
         "first_seen_s": _round(p.first_seen_s),
@@ -74,7 +77,8 @@ def _visitor(p: Profile) -> dict[str, Any]:
         "box": _box(p.box),
         "trajectory": [[round(t, 1), round(x, 3), round(y, 3)] for t, x, y in p.trajectory],
         "companions": [
-            {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together}
+            {"id": c.visitor_id, "seconds": _round(c.seconds_together), "frames": c.frames_together,
+             "cameras": list(c.cameras), "seen_at": [places.get(x, x) for x in c.cameras]}
             for c in p.companions
         ],
         "watchlist": _hit(p.watchlist),
@@ -84,6 +88,7 @@ def _visitor(p: Profile) -> dict[str, Any]:
         "distance": _round(p.distance, 3),
         "cars": list(p.cars),
         "linked": list(p.linked),
+        "route": route_json(p.route, places, age_s),
     }
 
 
@@ -102,13 +107,14 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "paused": snapshot.paused,
             "started_s_ago": _round(s.started_s_ago),
         },
-        "visitors": [_visitor(p) for p in snapshot.visitors],
+        "visitors": [_visitor(p, places_of(snapshot), session_age_s(snapshot))
+                     for p in snapshot.visitors],
         "faces": [
             {"track": f.track_id, "visitor_id": f.visitor_id, "box": _box(f.box),
              "watchlist": _hit(f.watchlist)}
             for f in snapshot.faces
         ],
-        "plates": [_car(c) for c in snapshot.plates],
+        "plates": [_car(c, places_of(snapshot)) for c in snapshot.plates],
         "health": {
             "fps": _round(h.fps),
             "analysis_fps": _round(h.analysis_fps),
@@ -121,6 +127,7 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "cpu_temp_c": _round(h.cpu_temp_c),
             "frames_analysed": h.frames_analysed,
             "analysis_errors": h.analysis_errors,
+            "capacity_warning": snapshot.capacity_warning,
         },
         "recognition": {
             "tolerance": snapshot.tolerance,
@@ -137,6 +144,9 @@ def state_json(snapshot: Snapshot) -> dict[str, Any]:
             "reason": r.reason,
             "session": r.session,
             "plates": r.plates,
+            "places": r.places,
+            "route_legs": r.route_legs,
             "seconds_ago": _round(snapshot.taken_s - r.wiped_at_s),
         },
+        **city_json(snapshot),
     }

@@ -25,7 +25,10 @@ _ROTATIONS = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
               270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 #: libcamera's AfModeEnum.Continuous (Manual = 0, Auto = 1, Continuous = 2).
 _AF_CONTINUOUS = 2
-SOURCE_HELP = "auto, demo, picamera, webcam:N (e.g. webcam:0) or file:PATH"
+SOURCE_HELP = ("auto, demo, picamera (picamera:1 for a Pi 5's second camera module), "
+               "webcam:N (e.g. webcam:0) or file:PATH")
+#: Each further ``demo`` camera plays the clip this much later, so they differ.
+DEMO_OFFSET_S = 4.5
 
 
 class FrameSource(Protocol):
@@ -72,6 +75,7 @@ class OpenCVSource(_OpenedInWith):
         target: webcam index (``0`` is the first) or path of a video file.
         width, height: requested webcam frame size in pixels (files keep their own).
         fps: requested webcam frame rate.
+        offset_s: a file starts this many seconds in (then loops from its start).
         clock: monotonic time in seconds; ``sleep`` waits. Both injectable for tests.
     """
 
@@ -83,10 +87,12 @@ class OpenCVSource(_OpenedInWith):
         height: int = 480,
         fps: float = 30.0,
         name: str | None = None,
+        offset_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.target = target
+        self._offset_s = offset_s
         self.is_file = not isinstance(target, int)
         self.name = name or (f"file:{target}" if self.is_file else f"webcam:{target}")
         self._size = (width, height)
@@ -134,7 +140,7 @@ class OpenCVSource(_OpenedInWith):
         if self.is_file:
             file_fps = cap.get(cv2.CAP_PROP_FPS)
             self._fps = file_fps if 1.0 <= file_fps <= 240.0 else 25.0
-            cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            cap.set(cv2.CAP_PROP_POS_FRAMES, round(self._offset_s * self._fps))
         self._cap = cap
         self._due_s = self._clock()
         log.info("opened %s at %.1f fps", self.name, self._fps)
@@ -175,10 +181,15 @@ class OpenCVSource(_OpenedInWith):
 
 
 class DemoSource(OpenCVSource):
-    """The clip bundled with Oko, looping, so the exhibit always shows something."""
+    """The clip bundled with Oko, looping, so the exhibit always shows something.
 
-    def __init__(self, **kwargs):
-        super().__init__(DEMO_CLIP, name="demo", **kwargs)
+    ``copy`` numbers further demo cameras (1 is the first): copy *n* starts
+    ``(n - 1) × DEMO_OFFSET_S`` seconds into the clip and is named ``demo n``.
+    """
+
+    def __init__(self, *, copy: int = 1, **kwargs):
+        name = "demo" if copy <= 1 else f"demo {copy}"
+        super().__init__(DEMO_CLIP, name=name, offset_s=(copy - 1) * DEMO_OFFSET_S, **kwargs)
 
 
 class Picamera2Source(_OpenedInWith):
@@ -198,6 +209,7 @@ class Picamera2Source(_OpenedInWith):
         lores_width: analysis width in pixels (height keeps the aspect ratio); set it to the
             detection width so no pixels are wasted.
         rotation: 0, 90, 180 or 270 degrees clockwise, for a camera mounted turned.
+        camera_num: which camera module (a Raspberry Pi 5 takes two: 0 and 1).
         camera_factory: builds the ``Picamera2`` object; injectable so tests can use a fake.
     """
 
@@ -209,12 +221,14 @@ class Picamera2Source(_OpenedInWith):
         fps: float = 30.0,
         lores_width: int = 320,
         rotation: int = 0,
+        camera_num: int = 0,
         camera_factory: Callable[[], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         if rotation not in _ROTATIONS:
             raise ConfigError(f"Camera rotation {rotation} must be one of 0, 90, 180, 270.")
-        self.name = "picamera"
+        self.name = "picamera" if camera_num == 0 else f"picamera:{camera_num}"
+        self.camera_num = camera_num
         self._rotation = _ROTATIONS[rotation]
         lores_width = min(lores_width, width)
         self._main = (width, height)
@@ -229,7 +243,11 @@ class Picamera2Source(_OpenedInWith):
 
     def open(self) -> None:
         """Configure and start the camera."""
-        factory = self._factory or _import_picamera2()
+        factory = self._factory
+        if factory is None:
+            picamera2, number = _import_picamera2(), self.camera_num
+            # Picamera2(camera_num=0) is the default; the second module of a Pi 5 is 1.
+            factory = picamera2 if number == 0 else (lambda: picamera2(camera_num=number))
         try:
             camera = factory()
         except (IndexError, RuntimeError) as exc:  # picamera2 raises IndexError with no camera
@@ -306,10 +324,11 @@ def _import_picamera2() -> Callable[[], object]:
 
 
 def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 30.0,
-                lores_width: int = 640, rotation: int = 0) -> FrameSource:
+                lores_width: int = 640, rotation: int = 0, copy: int = 1) -> FrameSource:
     """Build the source named by ``spec`` (see :data:`SOURCE_HELP`), not yet opened.
 
-    ``lores_width`` and ``rotation`` apply to the Raspberry Pi camera only.
+    ``lores_width`` and ``rotation`` apply to the Raspberry Pi camera only; ``copy`` to the
+    demo clip (see :class:`DemoSource`).
 
     Raises:
         ConfigError: ``spec`` is not a known source.
@@ -317,9 +336,10 @@ def make_source(spec: str, *, width: int = 640, height: int = 480, fps: float = 
     kind, _, arg = spec.partition(":")
     size = {"width": width, "height": height, "fps": fps}
     if spec == "demo":
-        return DemoSource()
-    if spec == "picamera":
-        return Picamera2Source(**size, lores_width=lores_width, rotation=rotation)
+        return DemoSource(copy=copy)
+    if spec == "picamera" or (kind == "picamera" and arg.isdigit()):
+        return Picamera2Source(**size, lores_width=lores_width, rotation=rotation,
+                               camera_num=int(arg or 0))
     if kind == "webcam" and arg.isdigit():
         return OpenCVSource(int(arg), **size)
     if kind == "file" and arg:

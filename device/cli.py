@@ -14,7 +14,7 @@ from device import __version__
 from device.tools import commands
 from device.assembly import build_engine
 from device.camera import SOURCE_HELP
-from device.config import Config, load_config
+from device.config import Config, load_config, with_cameras
 from device.controls import make_controls
 from device.engine import Engine
 from recognition.errors import ConfigError
@@ -51,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the exhibit and serve the kiosk page. With no camera it plays the "
         "bundled demo clip. Stop with Ctrl+C; the session is wiped on exit.",
     )
-    run.add_argument("--source", help=f"camera source: {SOURCE_HELP} (default: auto)")
+    run.add_argument("--source", action="append", metavar="SOURCE",
+                     help=f"camera source: {SOURCE_HELP} (default: auto). Repeat it for "
+                     "several cameras, each a place in the city; 'demo' twice plays the demo "
+                     "clip as two cameras, so a route appears without any camera")
+    run.add_argument("--place", action="append", metavar="NAME",
+                     help="the place the camera of the same position stands for (repeatable; "
+                     "default: places Belgrade's police cameras are reported at)")
     run.add_argument("--host", help="address to serve on (default 127.0.0.1; 0.0.0.0 for LAN)")
     run.add_argument("--port", type=int, help="TCP port to serve on (default 8080)")
 
@@ -61,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run exactly the live pipeline and session logic over images, folders "
         "(sorted) and video files, as one session in the order given.",
     )
-    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image, video or folder")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="image, video or folder")
+    scan.add_argument("--camera", action="append", default=[], metavar="PLACE=PATH",
+                      help="scan PATH as the camera at PLACE (repeatable, instead of PATHs): "
+                      "several cameras in one session, one after the other, with routes")
     scan.add_argument("--json", action="store_true",
                       help="one JSON object per image/frame, then a last line {\"final\": "
                       "{...}} giving the number each printed visitor number ended up as")
@@ -245,14 +254,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """``oko run``: open the camera, start the engine and serve the dashboard until stopped."""
-    config = load_config(
+    config = with_cameras(load_config(
         args.config,
         overrides={
-            "camera.source": args.source,
             "dashboard.host": args.host,
             "dashboard.port": args.port,
         },
-    )
+    ), args.source, args.place)
     if not _is_loopback(config.dashboard.host) and not config.dashboard.pin_hash:
         raise ConfigError(
             f"Serving on {config.dashboard.host} lets other devices reach Oko; set a facilitator "
@@ -266,7 +274,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = make_server(config, engine)
     except OkoError:
-        engine.source.close()
+        for capture in engine.captures:
+            capture.source.close()
         if controls is not None:
             controls.close()
         raise
@@ -274,8 +283,13 @@ def run(args: argparse.Namespace) -> int:
         controls.commands = engine
     engine.start()
     url = f"http://{_display_host(config.dashboard.host)}:{config.dashboard.port}/"
-    print(f"Oko is running on camera '{engine.source.name}': open {url}  (Ctrl+C stops and wipes)",
-          flush=True)
+    cameras = (f"camera '{engine.source.name}'" if len(engine.captures) == 1 else
+               f"{len(engine.captures)} cameras ("
+               + ", ".join(f"{c.place}: {c.source.name}" for c in engine.captures) + ")")
+    print(f"Oko is running on {cameras}: open {url}  (Ctrl+C stops and wipes)", flush=True)
+    if [c.source.name for c in engine.captures] == ["demo"]:
+        print("Tip: 'oko run --source demo --source demo' plays the demo as two cameras at two "
+              "places, with each visitor's route.", flush=True)
     _stop_on_signals(server, engine)
     try:
         server.serve_forever()

@@ -12,8 +12,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from device.places import CameraSpec, cameras_from_toml, resolve_cameras
 from recognition.consent import ConsentZone
 from recognition.errors import ConfigError
 from recognition.pipeline import RecognitionSettings
@@ -86,7 +87,12 @@ class DashboardConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """The whole configuration tree."""
+    """The whole configuration tree.
+
+    ``cameras`` is the ``[[cameras]]`` list (several cameras, each a named place); empty
+    means the one camera of ``[camera] source``. Size, frame rate and rotation in
+    ``[camera]`` apply to every camera.
+    """
 
     camera: CameraConfig = CameraConfig()
     recognition: RecognitionSettings = RecognitionSettings()
@@ -94,6 +100,31 @@ class Config:
     dashboard: DashboardConfig = DashboardConfig()
     controls: ControlsConfig = ControlsConfig()
     consent: ConsentZone = ConsentZone()
+    cameras: tuple[CameraSpec, ...] = ()
+
+    @property
+    def camera_list(self) -> tuple[CameraSpec, ...]:
+        """The cameras to open: ``cameras``, or else ``[camera] source`` at the first place."""
+        return self.cameras or resolve_cameras([self.camera.source])
+
+
+#: The sections of :class:`Config` that are tables of settings (``cameras`` is a list).
+_SECTIONS = ("camera", "recognition", "session", "dashboard", "controls", "consent")
+
+
+def with_cameras(config: Config, sources: Sequence[str] | None,
+                 places: Sequence[str] | None = None) -> Config:
+    """``config`` with the cameras given on the command line (``--source``/``--place``,
+    each repeatable), which replace the configured ones; unchanged without ``sources``.
+
+    Raises:
+        ConfigError: see :func:`device.places.resolve_cameras`.
+    """
+    if not sources:
+        if places:
+            raise ConfigError("--place needs a --source for each place, in the same order.")
+        return config
+    return dataclasses.replace(config, cameras=resolve_cameras(sources, places or ()))
 
 
 def load_config(
@@ -114,10 +145,14 @@ def load_config(
         ConfigError: the file is missing or unreadable, or a key or value is not allowed.
     """
     layers: dict[str, dict[str, Any]] = {}
+    cameras: tuple[CameraSpec, ...] = ()
     if path is None and DEFAULT_CONFIG_PATH.is_file():
         path = DEFAULT_CONFIG_PATH
     if path is not None:
-        _merge(layers, _read_toml(Path(path)), origin=str(path))
+        table = _read_toml(Path(path))
+        if "cameras" in table:
+            cameras = resolve_cameras(*cameras_from_toml(table.pop("cameras"), str(path)))
+        _merge(layers, table, origin=str(path))
     _merge(layers, _from_env(os.environ if environ is None else environ), origin="environment")
     flags: dict[str, dict[str, Any]] = {}
     for dotted, value in (overrides or {}).items():
@@ -125,13 +160,15 @@ def load_config(
             section, key = dotted.split(".", 1)
             flags.setdefault(section, {})[key] = value
     _merge(layers, flags, origin="command line")
-    return _build(layers)
+    return dataclasses.replace(_build(layers), cameras=cameras)
 
 
 def describe(config: Config) -> str:
     """Render ``config`` as TOML text (for ``--help`` epilogues and the doctor)."""
     lines = []
     for section in dataclasses.fields(config):
+        if section.name not in _SECTIONS:
+            continue
         lines.append(f"[{section.name}]")
         for item in dataclasses.fields(getattr(config, section.name)):
             value = getattr(getattr(config, section.name), item.name)
@@ -141,6 +178,8 @@ def describe(config: Config) -> str:
                 value, bool) else _toml_array(value) if isinstance(value, tuple) else repr(value)
             lines.append(f"{item.name} = {text}")
         lines.append("")
+    for spec in config.cameras:
+        lines += ["[[cameras]]", f'source = "{spec.source}"', f'place = "{spec.place}"', ""]
     return "\n".join(lines)
 
 
@@ -172,7 +211,7 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 
 
 def _merge(layers: dict[str, dict[str, Any]], new: Mapping[str, Any], *, origin: str) -> None:
-    sections = {f.name: f.type for f in dataclasses.fields(Config)}
+    sections = _SECTIONS
     for section, values in new.items():
         if section not in sections:
             raise ConfigError(
@@ -195,6 +234,8 @@ def _build(layers: Mapping[str, Mapping[str, tuple[Any, str]]]) -> Config:
     defaults = Config()
     sections = {}
     for section in dataclasses.fields(Config):
+        if section.name not in _SECTIONS:
+            continue
         current = getattr(defaults, section.name)
         values = {}
         for item in dataclasses.fields(current):

@@ -31,6 +31,9 @@ class EngineEvents(Protocol):
     def when_watchlist_hit(self) -> None:
         """A face in view matched the watchlist."""
 
+    def when_marked_seen(self) -> None:
+        """A visitor the facilitator marked appeared at a new place."""
+
 
 class SessionCommands(Protocol):
     """What the button can ask of the engine (see :class:`device.engine.Engine`)."""
@@ -177,6 +180,12 @@ class Controls:
         """Beep twice on a watchlist match."""
         if self.buzzer is not None:
             self.buzzer.beep(on_time=0.15, off_time=0.1, n=2, background=True)
+
+    def when_marked_seen(self) -> None:
+        """One long beep when a marked visitor appears at a new place (unlike the watchlist's
+        two short ones, so a facilitator can tell them apart)."""
+        if self.buzzer is not None:
+            self.buzzer.beep(on_time=0.6, off_time=0.1, n=1, background=True)
 
     def close(self) -> None:
         """Switch everything off and release the pins."""

@@ -1,9 +1,11 @@
-"""The engine: a capture thread, an analysis thread, and the snapshot readers see.
+"""The engine: a capture thread per camera, one analysis thread, and the snapshot readers see.
 
-The capture thread keeps only the newest frame (older ones are overwritten, never queued), and
-encodes the annotated JPEG only while someone watches the stream. The analysis thread runs the
-recognition pipeline on the newest frame it has not seen, so when it is slower than the camera
-it drops frames instead of falling behind.
+Each capture thread (:mod:`device.capture`) keeps only its camera's newest frame (older ones
+are overwritten, never queued), and encodes the annotated JPEG only while someone watches that
+camera's stream. The analysis thread takes the newest frame of each camera in turn and runs
+the recognition pipeline on it, so when it is slower than the cameras it drops frames instead
+of falling behind; every camera's faces go into the one session, so a visitor keeps one
+number across the cameras and gets a route.
 """
 
 from __future__ import annotations
@@ -13,20 +15,24 @@ import hmac
 import logging
 import threading
 import time
-from typing import Callable
+from typing import Callable, Sequence
 
 import cv2
 import numpy as np
 
 from device.camera import FrameSource
+from device.capture import Capture
+from device.stream import JpegStream, encode_jpeg
 from device.controls import EngineEvents
 from device.faultlog import FaultLog
-from recognition.errors import CameraUnavailable, ConfigError
-from device.frameguard import FrameGuard, zero_frame
+from device.frameguard import zero_frame
+from device.marker import Marker
+from device.places import camera_id, known_places
+from device.city import CapacityCheck, MarkerCommands
+from recognition.errors import ConfigError
 from device.rematch import MatchRefresher
 from recognition.session import Session
 from device.snapshot import Health, RateMeter, Snapshot, read_cpu_temp_c
-from device.stream import JpegStream, encode_jpeg
 from recognition.consent import ConsentZone
 from recognition.dossier import WipeReceipt
 from recognition.errors import ModelUnavailable
@@ -34,45 +40,51 @@ from recognition.images import UnusableImage, as_bgr
 from recognition.faces.stills import StillEncoder
 from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
 from recognition.plates.cars import UNREAD_MARK, is_car
-from recognition.types import Box, FaceObservation, Frame, FrameResult
+from recognition.types import Frame, FrameResult
 
 log = logging.getLogger(__name__)
 
-#: Boxes older than this are not drawn: the face has probably moved on.
-_MAX_BOX_AGE_S = 1.0
-#: Longest wait between attempts to reopen a failed camera.
-_MAX_RECONNECT_WAIT_S = 2.0
 
-
-class Engine:
-    """Runs a source through the pipeline into the session, in two threads.
+class Engine(MarkerCommands):
+    """Runs one or several cameras through the pipeline into one session.
 
     Args:
-        source: an opened frame source; the engine closes it on :meth:`stop`.
+        source: an opened frame source (one camera, at the first default place), or a
+            sequence of ``(place, opened source)`` pairs, one per camera (``C1``, ``C2``, …).
+            The engine closes them on :meth:`stop`.
         session: the session (dossier + pipeline) frames are analysed into.
         jpeg_quality: quality of the annotated stream, 30–95.
         clock: monotonic seconds; injectable for tests.
+        events: who hears of recording, wipes, watchlist hits and marked visitors (the GPIO
+            controls).
     """
 
     def __init__(
         self,
-        source: FrameSource,
+        source: FrameSource | Sequence[tuple[str, FrameSource]],
         session: Session,
         *,
         jpeg_quality: int = 80,
         clock: Callable[[], float] = time.monotonic,
         events: EngineEvents | None = None,
     ):
-        self.source = source
         self.session = session
-        self.stream = JpegStream(jpeg_quality, clock)
         self.events = events
+        self._frame_ready = threading.Condition()
+        self._stop = threading.Event()
+        cameras = [(known_places()[0].name, source)] if hasattr(source, "read") else source
+        self.captures = [
+            Capture(camera_id(i), place, src, ready=self._frame_ready, stop=self._stop,
+                    jpeg_quality=jpeg_quality, clock=clock)
+            for i, (place, src) in enumerate(cameras)
+        ]
+        self.marker = Marker()
+        self._capacity = CapacityCheck(len(self.captures))
         self._clock = clock
         self._paused = False
         self._recording = False
         self._hits_seen: set[str] = set()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()  # guards the session and the analysis results
+        self._lock = threading.Lock()  # guards the session, marker and the analysis results
         # dlib's detector and models are not thread-safe: one caller at a time. Held by the
         # analysis loop around the pipeline, and by wipes so they never run mid-frame.
         self._vision = threading.Lock()
@@ -81,30 +93,33 @@ class Engine:
         self._stills = StillEncoder()
         self._enrolling = threading.Lock()
         self._recording_lock = threading.Lock()
-        self._frame_ready = threading.Condition()
-        self._latest: Frame | None = None
-        self._analysing: Frame | None = None  # the frame the analysis thread is working on
-        self._faces: tuple[FaceObservation, ...] = ()
-        self._faces_s = 0.0
-        self._plate_marks: tuple[tuple[Box, str], ...] = ()
-        self._hidden: tuple[Box, ...] = ()  # faces outside the consent zone, to blur
-        self._capture_rate, self._analysis_rate = RateMeter(), RateMeter()
+        self._analysis_rate = RateMeter()
         self._analysis_ms = 0.0
-        self._dropped = 0
         self._analysed = 0
         self._analysis_errors = 0
-        self._camera_ok = True
         self._error: str | None = None
         self._started_s = clock()
-        self._guard = FrameGuard()
-        # A persistent fault repeats at the frame rate: one line, then a count a minute (one
-        # log per thread, so neither needs a lock).
-        self._camera_faults = FaultLog(log, clock)
+        # A persistent fault repeats at the frame rate: one line, then a count a minute.
         self._analysis_faults = FaultLog(log, clock)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Lock()
         self._stop_receipt: WipeReceipt | None = None
         self._matches = MatchRefresher(self._lock)
+
+    @property
+    def source(self) -> FrameSource:
+        """The first camera's source (the only one with a single camera)."""
+        return self.captures[0].source
+
+    @property
+    def stream(self) -> JpegStream:
+        """The first camera's annotated stream (the kiosk's big picture by default)."""
+        return self.captures[0].stream
+
+    @property
+    def places(self) -> dict[str, str]:
+        """Camera id → place name."""
+        return {c.camera_id: c.place for c in self.captures}
 
     @property
     def running(self) -> bool:
@@ -115,9 +130,10 @@ class Engine:
         """Start the capture and analysis threads."""
         self._started_s = self._clock()
         self._threads = [
-            threading.Thread(target=self._capture_loop, name="oko-capture", daemon=True),
-            threading.Thread(target=self._analysis_loop, name="oko-analysis", daemon=True),
-        ]
+            threading.Thread(target=c.run, daemon=True,
+                             name="oko-capture" if i == 0 else f"oko-capture-{c.camera_id}")
+            for i, c in enumerate(self.captures)
+        ] + [threading.Thread(target=self._analysis_loop, name="oko-analysis", daemon=True)]
         for thread in self._threads:
             thread.start()
         self._update_recording()
@@ -146,11 +162,12 @@ class Engine:
         self._stop.set()
         with self._frame_ready:
             self._frame_ready.notify_all()
-        self.stream.close()
+        for capture in self.captures:
+            capture.stream.close()
         for thread in self._threads:
             thread.join(timeout_s)
-        self.source.close()
-        self._camera_faults.flush()
+        for capture in self.captures:
+            capture.close()
         self._analysis_faults.flush()
         receipt = self.wipe(reason="stop")  # also puts the recording light out
         with self._lock:
@@ -201,36 +218,28 @@ class Engine:
 
     def pause(self, paused: bool = True) -> None:
         """Blank the camera (no analysis, no picture, recording light off), or resume."""
-        with self._frame_ready:  # the capture thread checks _paused under this condition
+        with self._frame_ready:  # the capture threads check `paused` under this condition
             self._paused = paused
-            if paused:
-                self._drop_latest()
+            for capture in self.captures:
+                capture.paused = paused
         with self._lock:  # paused: nobody is "in view" and the idle countdown waits
             if paused:
                 self.session.hold(self._clock())
                 self.session.dossier.leave_view()
-                self._faces = ()
             else:
                 self.session.release(self._clock())
         if paused:
-            self.stream.clear()  # the last live picture must not be served while paused
+            for capture in self.captures:
+                capture.forget()  # the last live picture must not be served while paused
         log.info("camera %s", "paused" if paused else "resumed")
         self._update_recording()
 
     def _after_wipe(self) -> None:
-        """Zero and drop the display caches; call with ``_lock`` held."""
-        self._faces = ()
-        self._plate_marks = ()
+        """Zero and drop every camera's display caches and the marks; call with ``_lock``."""
         self._hits_seen.clear()
-        with self._frame_ready:
-            self._drop_latest()
-        self.stream.clear()
-
-    def _drop_latest(self) -> None:
-        """Zero and drop the held camera frame; call with ``_frame_ready`` held."""
-        if self._latest is not None:
-            zero_frame(self._latest)
-        self._latest = None
+        self.marker.wipe()
+        for capture in self.captures:
+            capture.forget()
 
     def _announce(self, receipt: WipeReceipt) -> None:
         """Tell the controls about a wipe and bring the recording light up to date."""
@@ -362,17 +371,18 @@ class Engine:
         the records; profiles are built, and the temperature read, after releasing it.
         """
         now = self._clock()
+        cameras = tuple(c.status(now) for c in self.captures)
+        faces = tuple(f for c in self.captures for f in c.shown_faces(now))
         with self._lock:
             records = self.session.dossier.copy_records()
             info = self.session.info(now)
-            faces = self._faces if now - self._faces_s <= _MAX_BOX_AGE_S else ()
             health = Health(
-                fps=self._capture_rate.rate(now),
+                fps=cameras[0].fps,
                 analysis_fps=self._analysis_rate.rate(now),
                 analysis_ms=self._analysis_ms,
-                camera=self.source.name,
-                camera_ok=self._camera_ok,
-                frames_dropped=self._dropped,
+                camera=" + ".join(c.name for c in cameras),
+                camera_ok=all(c.ok for c in cameras),
+                frames_dropped=sum(c.frames_dropped for c in cameras),
                 uptime_s=now - self._started_s,
                 error=self._error,
                 frames_analysed=self._analysed,
@@ -381,6 +391,8 @@ class Engine:
             receipt, tolerance = self.session.last_receipt, records.tolerance
             watchlist, paused, recording = records.watchlist.labels, self._paused, self._recording
             zone = self.session.pipeline.consent
+            marked, announcements = self.marker.marked, self.marker.recent(now)
+            origin_s = self.session.dossier.started_s
         return Snapshot(
             session=info,
             visitors=records.profiles(),
@@ -394,125 +406,76 @@ class Engine:
             recording=recording,
             taken_s=now,
             consent_zone=zone,
+            cameras=cameras,
+            marked=marked,
+            announcements=announcements,
+            capacity_warning=self._capacity.warning,
+            origin_s=origin_s,
         )
 
-    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0) -> tuple[int, bytearray] | None:
+    def wait_jpeg(self, after_seq: int, timeout_s: float = 2.0,
+                  camera: str | None = None) -> tuple[int, bytearray] | None:
         """Block until an annotated JPEG newer than ``after_seq`` exists; return (seq, jpeg).
 
-        ``jpeg`` is the caller's own copy, to zero once sent.
-        Calling this marks the stream as watched, which makes the capture thread encode.
-        Returns ``None`` on timeout or when the engine stops.
+        ``jpeg`` is the caller's own copy, to zero once sent. ``camera`` picks the camera
+        (default the first). Calling this marks that stream as
+        watched, which makes its capture thread encode. Returns ``None`` on timeout, when the
+        engine stops, or for an unknown camera.
         """
-        return self.stream.wait(after_seq, timeout_s)
-
-    def _capture_loop(self) -> None:
-        while not self._stop.is_set():
-            raw = None
-            try:
-                raw = self.source.read()
-                frame = self._guard.check(raw, self._clock())
-            except CameraUnavailable as exc:
-                if raw is not None:
-                    zero_frame(raw)
-                self._camera_faults.warning("camera fault: %s; reconnecting", exc)
-                self._reconnect()
-                continue
-            except Exception as exc:  # noqa: BLE001 - a decoder bug must not kill the exhibit
-                self._camera_faults.warning("camera fault (%s); reconnecting",
-                                            type(exc).__name__)
-                log.debug("capture failed", exc_info=True)
-                if isinstance(raw, Frame):
-                    zero_frame(raw)
-                self._reconnect()
-                continue
-            if frame is not raw:
-                zero_frame(raw, keep=frame)  # a glitch, or the original of a repaired copy
-            if frame is None:
-                continue  # a glitch: skip this frame
-            self._camera_ok = True
-            self._capture_rate.tick(self._clock())
-            with self._frame_ready:  # pause() flips _paused under this condition
-                if self._paused:
-                    frame.image.fill(0)  # blanked: nothing of the picture is kept or shown
-                else:
-                    replaced, self._latest = self._latest, frame
-                    if replaced is not None and replaced is not self._analysing:
-                        zero_frame(replaced)  # never analysed; the analysis zeroes its own
-                    self._frame_ready.notify_all()
-            if self.stream.watched:
-                fresh = self._clock() - self._faces_s <= _MAX_BOX_AGE_S
-                # Hidden faces stay blurred however old their boxes: better a blurred empty
-                # spot than a bystander shown while the analysis catches up.
-                self.stream.publish(frame.image, self._faces if fresh else (),
-                                    self._plate_marks if fresh else (), self._hidden)
-
-    def _reconnect(self) -> None:
-        """Close and reopen the source until it works; analysis waits meanwhile."""
-        self._camera_ok = False
-        with self._frame_ready:
-            self._drop_latest()
-        self._guard.reset()
-        delay_s = 0.25
-        while not self._stop.is_set():
-            self.source.close()
-            try:
-                self.source.open()
-                log.info("camera %s reconnected", self.source.name)
-                return
-            except Exception:  # noqa: BLE001 - keep trying whatever the driver raises
-                log.debug("camera reopen failed", exc_info=True)
-                self._stop.wait(delay_s)
-                # Capped so a camera plugged back in is picked up within a couple of seconds.
-                delay_s = min(delay_s * 2, _MAX_RECONNECT_WAIT_S)
+        capture = self._capture(camera) if camera else self.captures[0]
+        return None if capture is None else capture.stream.wait(after_seq, timeout_s)
 
     def _analysis_loop(self) -> None:
-        last_seq: int | None = None
         try:
             self.session.pipeline.warm_up()
         except Exception as exc:  # noqa: BLE001 - the first plate seen tries again
             log.warning("loading the plate readers failed (%s)", type(exc).__name__)
+        turn = 0  # the camera whose frame is taken next: cameras take turns
         while not self._stop.is_set():
+            frame = capture = None
             with self._frame_ready:
                 self._frame_ready.wait_for(
                     lambda: self._stop.is_set()
-                    or (self._latest is not None and self._latest.seq != last_seq),
+                    or (self._recording and any(c.fresh() for c in self.captures)),
                     timeout=0.5,
                 )
-                frame = self._analysing = self._latest
+                if self._recording:
+                    for k in range(len(self.captures)):
+                        candidate = self.captures[(turn + k) % len(self.captures)]
+                        if candidate.fresh():
+                            capture, frame = candidate, candidate.take()
+                            capture.analysing = frame
+                            turn = (turn + k + 1) % len(self.captures)
+                            break
+            if self._stop.is_set():
+                return
+            if frame is None:
+                if not self._recording:
+                    self._capacity.pause()
+                with self._lock:  # no frames: nobody is in view, the idle wipe still runs
+                    receipt = self.session.observe(self._clock(), 0)
+                    if receipt is not None:
+                        self._after_wipe()
+                if receipt is not None:
+                    self._announce(receipt)
+                continue
             try:
-                if self._stop.is_set():
-                    return
-                last_seq = self._take(frame, last_seq)
+                self._analyse(frame, capture)
             finally:
                 with self._frame_ready:
-                    self._analysing = None
-                    if frame is not None and frame is not self._latest:
+                    capture.analysing = None
+                    if frame is not capture.latest:
                         zero_frame(frame)  # replaced while analysed: nobody else holds it
+            self._check_capacity(capture)
 
-    def _take(self, frame: Frame | None, last_seq: int | None) -> int | None:
-        """Analyse ``frame`` if it is new and the camera is analysed, else just let the idle
-        wipe run; return the sequence number of the last frame analysed."""
-        if frame is None or frame.seq == last_seq or not self._recording:
-            with self._lock:  # no frames: nobody is in view, the idle wipe still runs
-                receipt = self.session.observe(self._clock(), 0)
-                if receipt is not None:
-                    self._after_wipe()
-            if receipt is not None:
-                self._announce(receipt)
-            return last_seq
-        if last_seq is not None and frame.seq > last_seq + 1:
-            self._dropped += frame.seq - last_seq - 1
-        self._analyse(frame)
-        return frame.seq
-
-    def _analyse(self, frame: Frame) -> None:
+    def _analyse(self, frame: Frame, capture: Capture) -> None:
         """Analyse one frame into the session; no error here may end the loop but a fatal one."""
         started = self._clock()
         session_number = self.session.number
         try:
             with self._vision:
                 result = self.session.pipeline.process(frame)
-            receipt, new_hits = self._record(result, session_number, started)
+            receipt, new_hits, arrivals = self._record(result, session_number, started, capture)
         except ModelUnavailable as exc:
             self._error = str(exc)
             log.error("analysis stopped: %s", exc)
@@ -529,15 +492,18 @@ class Engine:
             self._announce(receipt)
         if new_hits and self.events is not None:
             self.events.when_watchlist_hit()
+        if arrivals:
+            self._tell_marked_seen(arrivals)
 
-    def _record(self, result: FrameResult, session_number: int,
-                started: float) -> tuple[WipeReceipt | None, set[str]]:
-        """Put a frame's result into the session (under ``_lock``); return (wipe, new hits)."""
-        receipt = None
+    def _record(self, result: FrameResult, session_number: int, started: float,
+                capture: Capture) -> tuple[WipeReceipt | None, set[str], tuple]:
+        """Put a frame's result into the session (under ``_lock``); return (wipe, new
+        watchlist hits, new places of marked visitors)."""
+        receipt, arrivals = None, ()
         with self._lock:
             # Where the faces outside the zone are: display state, not session data, so it is
             # kept through a wipe (else bystanders would show unblurred until the next frame).
-            self._hidden = result.hidden
+            capture.hidden = result.hidden
             if self.session.number != session_number or not self._recording or self._paused:
                 # Wiped or paused while this frame was analysed: it belongs to no session.
                 for face in result.faces:
@@ -545,21 +511,24 @@ class Engine:
                         face.encoding.fill(0.0)
                     if face.crop is not None:
                         face.crop.fill(0)
-                return None, set()
+                return None, set(), ()
             faces = self.session.dossier.record(result)
             receipt = self.session.observe(self._clock(), len(faces))
             if receipt is not None:
                 self._after_wipe()
             else:
-                self._faces, self._faces_s = faces, self._clock()
+                marks = capture.plate_marks
                 if result.vehicles is not None:
                     # Unread candidates are at most a passing "plate?" box, never a car.
                     shown = {v.vehicle_id: v.display for v in result.vehicles if is_car(v)}
-                    self._plate_marks = tuple((p.box, shown.get(p.vehicle_id, UNREAD_MARK))
-                                              for p in result.plates)
+                    marks = tuple((p.box, shown.get(p.vehicle_id, UNREAD_MARK))
+                                  for p in result.plates)
+                capture.show(faces, marks, self._clock())
+                arrivals = self._marked_arrivals(faces)
             self._analysis_ms = (self._clock() - started) * 1000.0
             self._analysis_rate.tick(self._clock())
+            capture.analysis_rate.tick(self._clock())
             self._analysed += 1
             new_hits = {f.visitor_id for f in faces if f.watchlist is not None} - self._hits_seen
             self._hits_seen |= new_hits
-        return receipt, new_hits
+        return receipt, new_hits, arrivals

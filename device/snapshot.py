@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from recognition.consent import EVERYONE, ConsentZone
 from recognition.session import SessionInfo
 from recognition.plates.cars import CarProfile
 from recognition.dossier import Profile, WipeReceipt
 from recognition.types import FaceObservation
+
+if TYPE_CHECKING:
+    from device.capture import CameraStatus
+    from device.marker import Announcement
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,13 @@ class Health:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An immutable view of everything the dashboard may show, taken at one moment."""
+    """An immutable view of everything the dashboard may show, taken at one moment.
+
+    ``cameras`` is every camera (place, health); ``marked`` the visitors a facilitator
+    marked and ``announcements`` the places they recently appeared at; ``capacity_warning``
+    says when there are more cameras than the analysis can serve; ``origin_s`` is the
+    engine-clock time session times (``first_seen_s`` …) count from.
+    """
 
     session: SessionInfo
     visitors: tuple[Profile, ...]
@@ -45,6 +56,11 @@ class Snapshot:
     taken_s: float = 0.0
     plates: tuple[CarProfile, ...] = ()
     consent_zone: ConsentZone = EVERYONE
+    cameras: tuple[CameraStatus, ...] = ()
+    marked: tuple[str, ...] = ()
+    announcements: tuple[Announcement, ...] = ()
+    capacity_warning: str | None = None
+    origin_s: float | None = None
 
 
 _THERMAL_ZONE = "/sys/class/thermal/thermal_zone0/temp"

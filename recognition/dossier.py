@@ -17,6 +17,7 @@ from recognition.faces.cues import Cues
 from recognition.faces.clusters import ARRIVAL_MARGIN, MIN_LINKS, Merge
 from recognition.faces.identities import IdentityIndex
 from recognition.merging import combine, rename_companion
+from recognition.routes import RouteBook, RouteLeg
 from recognition.types import Box, FaceObservation, FrameResult
 from recognition.faces.watchlist import Watchlist, WatchlistHit
 
@@ -34,11 +35,13 @@ RETURN_AFTER_S = 2.0
 
 @dataclass(frozen=True)
 class Companion:
-    """Another visitor seen in the same frames, and for how long (seconds, frames)."""
+    """Another visitor seen in the same frames, for how long (seconds, frames), and by
+    which cameras (ids, in the order they first saw the two together)."""
 
     visitor_id: str
     seconds_together: float
     frames_together: int
+    cameras: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class Profile:
     Times are seconds since the session started. ``trajectory`` holds ``(t_s, x, y)`` with
     the face centre as a fraction of the frame (0–1). ``attention`` is the share of analysed
     frames in which the visitor looked at the camera. ``distance`` is the faceprint distance
-    of the latest match (``None`` right after the first sighting).
+    of the latest match (``None`` right after the first sighting). ``route`` is the places
+    (cameras) the visitor was seen at, in order (see :mod:`recognition.routes`).
     """
 
     visitor_id: str
@@ -68,6 +72,7 @@ class Profile:
     distance: float | None = None
     cars: tuple[str, ...] = ()
     linked: tuple[str, ...] = ()  # numbers first given to this visitor's sightings, merged in
+    route: tuple[RouteLeg, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class WipeReceipt:
     reason: str = ""
     session: int = 0
     plates: int = 0
+    places: int = 0
+    route_legs: int = 0
 
 
 @dataclass
@@ -99,10 +106,11 @@ class _Visitor:
     seconds_in_view: float = 0.0
     box: Box | None = None
     in_view: bool = True
-    tracks: set[int] = field(default_factory=set)
+    tracks: set[tuple[str, int]] = field(default_factory=set)
     trajectory: list[tuple[float, float, float]] = field(default_factory=list)
     together_s: Counter = field(default_factory=Counter)
     together_frames: Counter = field(default_factory=Counter)
+    together_at: dict[str, list[str]] = field(default_factory=dict)  # other → camera ids
     watchlist: WatchlistHit | None = None
     cues: Cues | None = None
     frames_with_cues: int = 0
@@ -123,6 +131,7 @@ class _Visitor:
         return dataclasses.replace(
             self, tracks=set(self.tracks), trajectory=list(self.trajectory),
             together_s=Counter(self.together_s), together_frames=Counter(self.together_frames),
+            together_at={other: list(at) for other, at in self.together_at.items()},
             thumbnail=None, linked=list(self.linked))
 
 
@@ -142,7 +151,11 @@ class Dossier:
         self.watchlist = watchlist if watchlist is not None else Watchlist()
         self._visitors: dict[str, _Visitor] = {}
         self.cars = CarBook()
-        self._track_owner: dict[int, str] = {}
+        self.routes = RouteBook()
+        # Track ids are per camera: each camera's pipeline numbers its own tracks.
+        self._track_owner: dict[tuple[str, int], str] = {}
+        # Who is in each camera's latest frame, and when: in view means in any camera's.
+        self._in_view_at: dict[str, tuple[float, set[str]]] = {}
         self._started_s: float | None = None
         self._last_frame_s: float | None = None
         self._merged_into: dict[str, str] = {}
@@ -195,10 +208,10 @@ class Dossier:
         # Faces in one frame are different people: the visitors of tracks already known are
         # taken before any new faceprint is matched. (A visitor in view a moment ago is not:
         # their track may have broken while they stayed, and they are still themselves.)
-        self._in_frame = {self._track_owner[f.track_id] for f in result.faces
-                          if f.track_id in self._track_owner}
+        self._in_frame = {self._track_owner[(result.camera, f.track_id)] for f in result.faces
+                          if (result.camera, f.track_id) in self._track_owner}
         for face in result.faces:
-            visitor_id = self._identify(face, now_s)
+            visitor_id = self._identify(face, now_s, result.camera)
             if visitor_id is None:
                 if face.crop is not None:
                     face.crop.fill(0)
@@ -207,7 +220,8 @@ class Dossier:
             visitor = self._visitors[visitor_id]
             self._in_frame.add(visitor_id)
             seen[visitor_id] = visitor.in_view
-            self._note_seen(visitor, face, result, counted_s)
+            self._note_seen(visitor, face, result)
+            self.routes.record(visitor_id, result.camera, now_s)
             labelled.append(dataclasses.replace(
                 face, encoding=None, crop=None, visitor_id=visitor_id,
                 distance=visitor.distance, watchlist=visitor.watchlist,
@@ -220,16 +234,23 @@ class Dossier:
             if seen[a] and seen[b]:  # both were already in view: the gap was spent together
                 self._visitors[a].together_s[b] += counted_s
             self._visitors[a].together_frames[b] += 1
+            places = self._visitors[a].together_at.setdefault(b, [])
+            if result.camera not in places:
+                places.append(result.camera)
+        self._in_view_at[result.camera] = (now_s, set(seen))
+        in_view = set().union(*(ids for at_s, ids in self._in_view_at.values()
+                                if now_s - at_s <= _MAX_FRAME_GAP_S))
         for visitor_id, visitor in self._visitors.items():
-            visitor.in_view = visitor_id in seen
-        self.cars.record(result, set(seen))
+            visitor.in_view = visitor_id in in_view
+        self.cars.record(result, set(seen), camera=result.camera)
         return tuple(labelled)
 
     def profiles(self) -> tuple[Profile, ...]:
         """Every visitor's profile, in the order they were first seen."""
         origin = self._started_s or 0.0
         return tuple(
-            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid))
+            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid),
+                                route=self.routes.route(vid, origin))
             for vid, v in self._visitors.items()
         )
 
@@ -250,6 +271,7 @@ class Dossier:
         view = Dossier(tolerance=self.tolerance, watchlist=self.watchlist)
         view._visitors = {vid: v.copy() for vid, v in self._visitors.items()}
         view.cars = self.cars.copy()
+        view.routes = self.routes.copy()
         view._started_s, view._last_frame_s = self._started_s, self._last_frame_s
         view._merged_into = dict(self._merged_into)
         return view
@@ -317,6 +339,7 @@ class Dossier:
             visitor.in_view = False
             visitor.cues = None
         self._last_frame_s = None  # time paused is not time in view
+        self._in_view_at.clear()
 
     def wipe(self, now_s: float) -> WipeReceipt:
         """Zero every faceprint, drop every record, and return what was deleted."""
@@ -330,8 +353,11 @@ class Dossier:
             trajectory_points=sum(len(v.trajectory) for v in visitors),
             watchlist_hits=sum(v.watchlist is not None for v in visitors),
             plates=len(self.cars),
+            places=len(self.routes.cameras()),
+            route_legs=self.routes.leg_count,
         )
         self.cars.wipe()
+        self.routes.wipe()
         self.identities.wipe()
         for visitor in visitors:
             visitor.forget()
@@ -339,18 +365,20 @@ class Dossier:
         self._track_owner.clear()
         self._merged_into.clear()
         self._in_frame = set()
+        self._in_view_at.clear()
         self._started_s = None
         self._last_frame_s = None
         return receipt
 
-    def _identify(self, face: FaceObservation, now_s: float) -> str | None:
+    def _identify(self, face: FaceObservation, now_s: float, camera: str = "C1") -> str | None:
+        track = (camera, face.track_id)
         if face.encoding is None:
-            return self._track_owner.get(face.track_id)
-        previous = self._track_owner.get(face.track_id)
+            return self._track_owner.get(track)
+        previous = self._track_owner.get(track)
         others = self._in_frame - {previous}
         match = self.identities.match(face.encoding, exclude=others,  # stores its own copy
-                                      source=face.track_id)
-        self._track_owner[face.track_id] = match.visitor_id
+                                      source=track)
+        self._track_owner[track] = match.visitor_id
         if match.is_new:
             self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
         visitor = self._visitors[match.visitor_id]
@@ -359,11 +387,11 @@ class Dossier:
         if hit is not None and (visitor.watchlist is None or hit.distance < visitor.watchlist.distance):
             visitor.watchlist = hit
         away_s = now_s - visitor.last_seen_s
-        if face.track_id not in visitor.tracks and previous != match.visitor_id and (
+        if track not in visitor.tracks and previous != match.visitor_id and (
                 match.is_new or away_s >= RETURN_AFTER_S):
             # A new track for this person after a real absence: they came back.
             visitor.sightings += 1
-        visitor.tracks.add(face.track_id)
+        visitor.tracks.add(track)
         self._in_frame.add(match.visitor_id)  # so re-clustering knows who is in this frame
         for merge in self.identities.recluster(face.encoding, apart=self._seen_together):
             self._merge(merge)
@@ -394,13 +422,20 @@ class Dossier:
             self._in_frame.add(merge.kept)
         self._merged_into[merge.absorbed] = merge.kept
         self.cars.rename_visitor(merge.absorbed, merge.kept)
+        self.routes.rename(merge.absorbed, merge.kept)
+        for camera, (at_s, ids) in self._in_view_at.items():
+            if merge.absorbed in ids:
+                self._in_view_at[camera] = (at_s, (ids - {merge.absorbed}) | {merge.kept})
 
     def _note_seen(
-        self, visitor: _Visitor, face: FaceObservation, result: FrameResult, counted_s: float
+        self, visitor: _Visitor, face: FaceObservation, result: FrameResult
     ) -> None:
         now_s = result.captured_s
-        if visitor.in_view:
-            visitor.seconds_in_view += counted_s
+        # The gap since this visitor was last seen, by any camera (with one camera: the
+        # frame gap); a longer gap is a stall or an absence, not time in view.
+        gap_s = now_s - visitor.last_seen_s
+        if visitor.in_view and 0.0 < gap_s <= _MAX_FRAME_GAP_S:
+            visitor.seconds_in_view += gap_s
         visitor.last_seen_s = now_s
         visitor.box = face.box
         if face.clothing is not None:
@@ -422,7 +457,7 @@ class Dossier:
     @staticmethod
     def _profile(visitor_id: str, v: _Visitor, origin: float) -> Profile:
         companions = sorted(
-            (Companion(other, v.together_s[other], frames)
+            (Companion(other, v.together_s[other], frames, tuple(v.together_at.get(other, ())))
              for other, frames in v.together_frames.items()),
             key=lambda c: (-c.frames_together, c.visitor_id),
         )

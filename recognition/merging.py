@@ -29,6 +29,7 @@ class VisitorRecord(Protocol):
     trajectory: list[tuple[float, float, float]]
     together_s: Counter
     together_frames: Counter
+    together_at: dict[str, list[str]]
     watchlist: object | None
     cues: object | None
     frames_with_cues: int
@@ -63,6 +64,12 @@ def combine(kept: VisitorRecord, absorbed: VisitorRecord, kept_id: str, absorbed
         for gone in (kept_id, absorbed_id):
             mine.pop(gone, None)
         theirs.clear()
+    for other, places in absorbed.together_at.items():
+        if other not in (kept_id, absorbed_id):
+            mine = kept.together_at.setdefault(other, [])
+            mine.extend(p for p in places if p not in mine)
+    kept.together_at.pop(absorbed_id, None)
+    absorbed.together_at.clear()
     hits = [h for h in (kept.watchlist, absorbed.watchlist) if h is not None]
     kept.watchlist = min(hits, key=lambda h: h.distance) if hits else None
     kept.frames_with_cues += absorbed.frames_with_cues
@@ -86,3 +93,8 @@ def rename_companion(record: VisitorRecord, old_id: str, new_id: str, self_id: s
             value = counter.pop(old_id)
             if new_id != self_id:
                 counter[new_id] += value
+    if old_id in record.together_at:
+        places = record.together_at.pop(old_id)
+        if new_id != self_id:
+            mine = record.together_at.setdefault(new_id, [])
+            mine.extend(p for p in places if p not in mine)

@@ -93,24 +93,33 @@ class RecognitionSettings:
 class Pipeline:
     """Turns frames into :class:`FrameResult` s; keeps only track state between frames.
 
+    Track state belongs to one camera: frames of another camera (``Frame.camera``) go to a
+    pipeline of their own for that camera, made on first use, which shares the settings and
+    the plate tracker (so a car seen by two cameras is one vehicle).
+
     Args:
         settings: detection and encoding knobs.
         consent: the consent zone; faces outside it are only located, to be hidden (see
             :mod:`recognition.consent`). Replace :attr:`consent` to move it or switch it off;
-            each frame reads it once. Default: analyse every face.
+            each frame reads it once (every camera's). Default: analyse every face.
+        camera: the camera whose frames this pipeline follows itself.
+        plates: the plate tracker to share (default: a new one).
     """
 
     def __init__(self, settings: RecognitionSettings = RecognitionSettings(),
-                 consent: ConsentZone = EVERYONE):
+                 consent: ConsentZone = EVERYONE, *, camera: str = "C1",
+                 plates: PlateTracker | None = None):
         self.settings = settings
         self.consent = consent
+        self.camera = camera
         self._hidden: list[Box] = []
         self.tracker = Tracker(refresh_s=settings.refresh_s)
         self._since_detect = settings.detect_every  # detect on the first frame
         self._detected_s = float("-inf")
         self._visible: list[Track] = []
-        self.plates = PlateTracker()
+        self.plates = plates if plates is not None else PlateTracker()
         self.plates_unavailable: str | None = None  # why plates are off, if the OCR is missing
+        self._others: dict[str, Pipeline] = {}  # the other cameras' pipelines
 
     def warm_up(self) -> None:
         """Load the face detector and the plate readers now, so the first face or car seen
@@ -142,11 +151,14 @@ class Pipeline:
         (largest faces first), so a crowd delays encodings instead of stalling the loop.
         Time is taken from ``frame.captured_s``. An empty frame gives an empty result.
         """
+        if frame.camera != self.camera:
+            return self._pipeline_of(frame.camera).process(frame)
         now_s = frame.captured_s
         display_w, display_h = frame.size
         timings: dict[str, float] = {}
         if frame.image.size == 0:
-            return FrameResult(frame.seq, now_s, (display_w, display_h), timings_ms=timings)
+            return FrameResult(frame.seq, now_s, (display_w, display_h), timings_ms=timings,
+                               camera=self.camera)
         source = frame.lores if frame.lores is not None else frame.image
         copies: list[np.ndarray] = []
         try:
@@ -268,6 +280,7 @@ class Pipeline:
             plates=plates,
             vehicles=vehicles,
             hidden=tuple(hidden),
+            camera=self.camera,
         )
 
     def _split(self, boxes: list[Box], zone: ConsentZone, size: tuple[int, int],
@@ -282,7 +295,7 @@ class Pipeline:
         return analysed, hidden + too_small
 
     def reset(self) -> None:
-        """Forget all tracks, e.g. when the session is wiped."""
+        """Forget all tracks (of every camera), e.g. when the session is wiped."""
         self.tracker.reset()
         self._visible = []
         self._hidden = []
@@ -290,13 +303,26 @@ class Pipeline:
         self._detected_s = float("-inf")
         self.plates.wipe()
         clear_engines()  # Tesseract keeps the last plate's picture and text otherwise
+        for other in self._others.values():
+            other.reset()
+        self._others.clear()
+
+    def _pipeline_of(self, camera: str) -> Pipeline:
+        """The pipeline following ``camera``'s frames, made on its first frame."""
+        other = self._others.get(camera)
+        if other is None:
+            other = Pipeline(self.settings, camera=camera, plates=self.plates)
+            other.plates_unavailable = self.plates_unavailable
+            self._others[camera] = other
+        other.consent = self.consent  # the zone is moved or switched on this pipeline only
+        return other
 
     def _read_plates(self, small: np.ndarray, to_display: float, size: tuple[int, int],
                      now_s: float) -> tuple[tuple[PlateObservation, ...], tuple]:
         """Find plates in ``small``, OCR the new or uncertain ones, vote them into vehicles."""
         candidates = detect_plates(small)
         try:
-            ids = self.plates.track([c.box for c in candidates], now_s)
+            ids = self.plates.track([c.box for c in candidates], now_s, camera=self.camera)
             seen = []
             for candidate, vehicle_id in zip(candidates, ids):
                 reading = None

@@ -82,13 +82,15 @@ class Frame:
     ``image`` is the display picture (BGR, uint8, H×W×3). ``lores`` is an optional smaller
     picture of the same instant for analysis (BGR), as a Raspberry Pi camera delivers it; when
     absent, analysis downscales ``image``. ``captured_s`` is a monotonic time in seconds and
-    ``seq`` counts frames from the source, starting at 0.
+    ``seq`` counts frames from the source, starting at 0. ``camera`` names the camera that
+    took it (``"C1"``, ``"C2"``, …): with several cameras each is followed on its own.
     """
 
     image: np.ndarray
     captured_s: float
     seq: int
     lores: np.ndarray | None = None
+    camera: str = "C1"
 
     @property
     def size(self) -> tuple[int, int]:
@@ -139,7 +141,7 @@ class FrameResult:
     ``vehicles`` is every vehicle's voted plate as of this frame when plates were looked for
     in it, else ``None`` (plates are looked for on face-detection frames only). ``hidden``
     holds the boxes (display pixels) of faces outside the consent zone: never analysed, only
-    to be blurred wherever the picture is shown.
+    to be blurred wherever the picture is shown. ``camera`` is the frame's camera.
     """
 
     seq: int
@@ -151,3 +153,4 @@ class FrameResult:
     plates: tuple[PlateObservation, ...] = ()
     vehicles: tuple[Vehicle, ...] | None = None
     hidden: tuple[Box, ...] = ()
+    camera: str = "C1"

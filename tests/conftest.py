@@ -24,6 +24,25 @@ def live_oko():
 
 
 @pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium through playwright (skips without either), for browser tests."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    path = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")
+    if not (Path(path).exists() or shutil.which(path)):
+        pytest.skip(f"no Chromium at {path} (apt install chromium)")
+    with api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium through playwright; skips where either is missing."""
     import shutil

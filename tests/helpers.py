@@ -236,8 +236,48 @@ def crowd_image() -> np.ndarray:
     return canvas
 
 
+def write_clip(path: Path, scenes, *, fps: float = 15.0, size=(640, 480)) -> Path:
+    """Write a video of ``scenes``: ``(photo name or None, seconds)`` each, the photo (from
+    tests/data/faces) on a grey street, or the empty street for ``None``. Every frame gets a
+    little noise, as a live sensor has (an unchanging picture reads as a frozen camera)."""
+    rng = np.random.default_rng(0)
+    width, height = size
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    assert writer.isOpened(), "OpenCV cannot write mp4v here"
+    for name, seconds in scenes:
+        canvas = np.full((height, width, 3), 90, np.uint8)
+        if name is not None:
+            photo = load_bgr(name)
+            scale = min(width * 0.6 / photo.shape[1], height * 0.8 / photo.shape[0])
+            photo = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            top, left = (height - photo.shape[0]) // 2, (width - photo.shape[1]) // 2
+            canvas[top:top + photo.shape[0], left:left + photo.shape[1]] = photo
+        for _ in range(round(seconds * fps)):
+            noise = rng.integers(-3, 4, canvas.shape, dtype=np.int16)
+            writer.write(np.clip(canvas.astype(np.int16) + noise, 0, 255).astype(np.uint8))
+    writer.release()
+    return path
+
+
+def start_city(*sources, places=None, settings=None, idle_wipe_s: float = 60.0,
+               events=None) -> Engine:
+    """A running engine with several cameras, built as ``oko run`` builds it: ``sources`` are
+    frame sources (opened here) at ``places`` (default: the default places)."""
+    from device.places import resolve_cameras
+
+    names = [spec.place for spec in resolve_cameras(["demo"] * len(sources), places or ())]
+    for source in sources:
+        if not source.is_open:
+            source.open()
+    config = Config(recognition=settings or RecognitionSettings(),
+                    session=SessionConfig(idle_wipe_s=idle_wipe_s))
+    engine = build_engine(config, list(zip(names, sources)), events=events)
+    engine.start()
+    return engine
+
+
 def facilitator_login(client, clock: FakeClock, pin: str = PIN) -> str:
-    """Log ``client`` in to the facilitator page with ``pin``; return the CSRF token."""
+    """Log a Flask test client in as facilitator; return its CSRF token."""
     token = csrf_from(client.get("/facilitator").get_data(as_text=True))
     clock.advance(2.0)  # past the one-attempt-a-second limit
     response = client.post("/facilitator/login", data={"pin": pin, "csrf_token": token},

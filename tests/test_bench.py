@@ -26,6 +26,10 @@ def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
     assert set(report["by_faces"]) == {"1", "3", "5", "10"}
     assert set(report["by_resolution"]) == {"320x240", "640x480", "1280x720"}
     assert all(v["fps"] > 0 for v in report["by_faces"].values())
+    cameras = report["cameras"]  # two cameras sharing the analysis: both are served
+    assert cameras["count"] == 2 and len(cameras["fps_each"]) == 2
+    assert min(cameras["fps_each"]) > 0.25 * max(cameras["fps_each"])
+    assert cameras["route_to_state_s"] is not None and cameras["route_to_kiosk_s"] is not None
     crowd = report["viewers_25"]
     assert crowd["viewers"] == 25 and crowd["fps_alone"] > 0 and crowd["fps_watched"] > 0
     assert 0 <= crowd["drop_pct"] <= 100 and crowd["target_pct"] == 10.0

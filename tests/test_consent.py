@@ -269,7 +269,7 @@ def test_the_served_stream_blurs_the_faces_outside_and_only_those():
     with crowd_engine(ZONE) as engine:
         client = create_app(engine, pin_hash=hash_pin(PIN), clock=clock).test_client()
         wait_for(lambda: engine.snapshot().session.visitors == 1)
-        wait_for(lambda: len(engine._hidden) == 2)
+        wait_for(lambda: len(engine.captures[0].hidden) == 2)
         served = first_jpeg(client)
         state = client.get("/api/state").get_json()
         facilitator_login(client, clock)
@@ -296,9 +296,9 @@ def test_workshop_with_the_zone_switched_off_analyses_people_standing_back(caplo
             engine.set_consent_zone(dataclasses.replace(ZONE, enabled=False))
         assert engine.snapshot().consent_zone.enabled is False
         wait_for(lambda: engine.snapshot().session.visitors == 3)
-        assert engine._hidden == ()
+        assert engine.captures[0].hidden == ()
         engine.set_consent_zone(ZONE)  # on again: the two are hidden from the next detection
-        wait_for(lambda: len(engine._hidden) == 2)
+        wait_for(lambda: len(engine.captures[0].hidden) == 2)
     assert [r.getMessage() for r in caplog.records if "consent" in r.getMessage()] == [
         "consent zone switched off by the facilitator"]
 

@@ -155,7 +155,8 @@ def test_camera_frames_are_zeroed_once_replaced(convert):
         wait_for(lambda: engine.snapshot().health.frames_analysed >= 5
                  and len(source.delivered) >= 40)
         with engine._frame_ready, source._lock:  # the hand-over between the threads, held
-            in_use = (engine._latest, engine._analysing)
+            camera = engine.captures[0]  # one camera: its slot and the frame being analysed
+            in_use = (camera.latest, camera.analysing)
             # Replaced frames: all but the newest two (one may be between read and hand-over)
             # and whichever the engine still shows or analyses.
             old = [f for f in source.delivered[:-2] if not any(f is u for u in in_use)]

@@ -172,7 +172,8 @@ async function refresh() {
   renderLesson(status.state.display.lesson);
   renderRows($("health"), status.rows.health);
   renderRows($("stats"), status.rows.stats);
-  document.dispatchEvent(new CustomEvent("oko:status", { detail: status })); // zone.js
+  // zone.js and marker.js follow the page's status from this one event.
+  document.dispatchEvent(new CustomEvent("oko:status", { detail: status }));
 }
 
 const slider = $("tolerance");

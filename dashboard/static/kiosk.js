@@ -4,6 +4,7 @@
 "use strict";
 
 import { Cards, fits, plateInfo } from "./cards.js";
+import { renderCity } from "./city.js";
 import { el, language, number, setLanguage, t } from "./i18n.js";
 import { showZone } from "./zone.js";
 
@@ -134,6 +135,7 @@ function render(state) {
   renderScale(state);
   renderHealth(state);
   showZone(state.consent_zone);
+  renderCity(state);
 }
 
 function lost() {

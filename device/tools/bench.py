@@ -31,6 +31,7 @@ from device.config import Config, SessionConfig
 from device.engine import Engine
 from device.overlay import annotate
 from device.tools.blur_bench import FACES_OUTSIDE, blur_cost
+from device.tools.bench_city import bench_cameras, format_cameras
 from device.snapshot import rss_mb
 from device.tools.bench_faces import clustering_cost, run_small_faces
 from device.tools.bench_viewers import viewers_drop
@@ -300,12 +301,12 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
                             "none became a visitor within 10 s")
     progress("faces in view")
     by_faces = {}
-    consent_blur = None
+    consent_blur = cameras = None
     try:
         patch = face_patch(frames)
     except CameraUnavailable:
-        not_measured.append("frames/s by faces in view and blurring faces outside the consent "
-                            "zone: the clip shows no face to copy")
+        not_measured.append("frames/s by faces in view, two cameras and blurring faces outside "
+                            "the consent zone: the clip shows no face to copy")
     else:
         for count in FACE_COUNTS:
             crowd = mosaic_frames(patch, count)
@@ -315,6 +316,8 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
             }
         progress("blurring faces outside the consent zone")
         consent_blur = blur_cost(mosaic_frames(patch, FACES_OUTSIDE, frames=60), settings)
+        progress("two cameras")
+        cameras = bench_cameras(mosaic_frames(patch, 1), settings, max(3.0, seconds / 4))
     progress("small faces (60-90 px)")
     small = run_small_faces(frames, settings)
     if not small["measured"]:
@@ -358,6 +361,7 @@ def bench(path: Path = DEMO_CLIP, *, seconds: float = 20.0, cores: int | None = 
         "small_faces": small,
         "clustering_ms": clustering,
         "not_measured": not_measured,
+        "cameras": cameras,
         "viewers_25": viewers_25,
         "consent_blur_ms": consent_blur,
     }
@@ -397,6 +401,8 @@ def format_report(r: dict) -> str:
         "", "re-clustering per new faceprint (ms)   median   p95   whole session once",
         *(f"  {n:>4} faceprints held               {c['median']:7.2f} {c['p95']:6.2f} "
           f"{c['whole_session']:10.1f}" for n, c in r["clustering_ms"].items()),
+        "", *(format_cameras(r["cameras"]) if r["cameras"] else
+              ["two cameras: not measured"]),
         *(["", "Could not measure:", *(f"  {line}" for line in r["not_measured"])]
           if r["not_measured"] else []),
     ]

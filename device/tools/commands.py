@@ -17,7 +17,8 @@ from device.config import DEFAULT_CONFIG_PATH, load_config
 from device.tools.doctor import format_checks, run_checks
 from recognition.errors import ConfigError
 from device.tools.evaluate import DEFAULT_SWEEP, evaluate, format_table
-from device.tools.scan import load_encoding, record_json, record_rows, scan
+from device.places import camera_id
+from device.tools.scan import load_encoding, record_json, record_rows, route_lines, scan, scan_cameras
 from device.assembly import build_session
 from recognition.consent import EVERYONE, ConsentZone, parse_polygon, rectangle
 from recognition.faces.watchlist import Watchlist
@@ -40,12 +41,14 @@ def scan_command(args: argparse.Namespace) -> int:
         if not label or not photo:
             raise ConfigError(f"--watch {item!r} must look like LABEL=PHOTO.")
         watchlist.enrol(label, load_encoding(Path(photo), settings))
+    cameras = scan_cameras(args.camera, args.paths)
     session = build_session(config, watchlist=watchlist)
     pipeline, dossier = session.pipeline, session.dossier
     failed = 0
     rows = []
     printed: dict[str, None] = {}  # every visitor number shown, in order
-    for record in scan(args.paths, pipeline, dossier, every=args.every):
+    inputs = [(camera_id(i), path) for i, (_, path) in enumerate(cameras)]
+    for record in scan(args.paths, pipeline, dossier, every=args.every, cameras=inputs):
         failed += record.error is not None
         printed.update((f.visitor_id, None) for f in record.faces if f.visitor_id)
         if args.json:
@@ -64,6 +67,9 @@ def scan_command(args: argparse.Namespace) -> int:
         if linked:
             print("\nLinked later (one person, first given two numbers): " + ", ".join(linked))
         print(f"\n{dossier.visitor_count} visitor(s); {failed} input(s) could not be read.")
+        places = {camera_id(i): place for i, (place, _) in enumerate(cameras)}
+        for line in route_lines(dossier.profiles(), places):
+            print(line)
     watchlist.clear()
     dossier.wipe(0.0)
     return 1 if failed else 0

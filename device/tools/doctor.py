@@ -38,24 +38,38 @@ class Check:
     message: str
 
 
-def check_camera(config: Config) -> Check:
-    """The configured camera opens and delivers a frame (auto may fall back to the demo)."""
+def check_camera(config: Config, spec: str | None = None, name: str = "camera") -> Check:
+    """The configured camera (or ``spec``) opens and delivers a frame (auto may fall back to
+    the demo); the check is called ``name``."""
     cam = config.camera
     try:
-        source = open_camera(config)
+        source = open_camera(config, spec)
     except OkoError as exc:
-        return Check("camera", "fail", str(exc))
+        return Check(name, "fail", str(exc))
     try:
         frame = source.read()
     except OkoError as exc:
-        return Check("camera", "fail", f"{source.name} opened but delivers no frames: {exc}")
+        return Check(name, "fail", f"{source.name} opened but delivers no frames: {exc}")
     finally:
         source.close()
     width, height = frame.size
-    if source.name == "demo" and cam.source == "auto":
-        return Check("camera", "warn", "No camera found (Pi camera or webcam:0); the demo clip "
+    if source.name == "demo" and (spec or cam.source) == "auto":
+        return Check(name, "warn", "No camera found (Pi camera or webcam:0); the demo clip "
                      "will play. Connect a camera and run oko doctor again.")
-    return Check("camera", "ok", f"{source.name} delivers {width}x{height} frames.")
+    return Check(name, "ok", f"{source.name} delivers {width}x{height} frames.")
+
+
+def check_cameras(config: Config) -> list[Check]:
+    """One camera check, or with several cameras one per camera (``camera C2``), each
+    saying the place it stands for."""
+    specs = config.camera_list
+    if len(specs) == 1 and not config.cameras:
+        return [check_camera(config)]
+    checks = []
+    for index, spec in enumerate(specs, 1):
+        check = check_camera(config, spec.source, f"camera C{index}")
+        checks.append(Check(check.name, check.status, f"{spec.place}: {check.message}"))
+    return checks
 
 
 def check_models(detector: str = "blazeface") -> Check:
@@ -177,7 +191,7 @@ def run_checks(config: Config, *, camera: bool = True) -> list[Check]:
     checks = [check_models(config.recognition.model), check_ocr(), check_memory(), check_temperature(),
               check_gpio(config)]
     if camera:
-        checks.insert(0, check_camera(config))
+        checks[0:0] = check_cameras(config)
     return checks + [check_service(), check_dashboard(config)]
 
 

@@ -2,11 +2,14 @@
 
 All inputs are one session, in the order given (directories sorted). Stills are spaced
 :data:`STILL_GAP_S` apart so each is a separate encounter, as if the person walked past
-another camera; video frames keep their own timing.
+another camera; video frames keep their own timing. Inputs can be given as cameras at named
+places (``--camera PLACE=PATH``): each camera's faces are followed on their own, visitors keep
+one number across them, and each visitor gets a route.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +18,9 @@ from typing import Iterable, Iterator, Sequence
 import cv2
 import numpy as np
 
-from recognition.dossier import Dossier
+from recognition.dossier import Dossier, Profile
+from recognition.errors import ConfigError
+from recognition.routes import gaps_s, route_text
 from recognition.images import UnusableImage, as_bgr
 from recognition.pipeline import Pipeline, RecognitionSettings, encode_largest_face
 from recognition.types import Box, FaceObservation, Frame, PlateObservation
@@ -40,6 +45,7 @@ class ScanRecord:
     error: str | None = None
     plates: tuple[PlateObservation, ...] = ()
     hidden: tuple[Box, ...] = ()
+    camera: str = "C1"
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -91,31 +97,38 @@ def read_frames(path: Path, every: int, start_s: float) -> Iterator[tuple[int, F
 
 
 def scan(
-    paths: Sequence[Path], pipeline: Pipeline, dossier: Dossier, *, every: int = 1
+    paths: Sequence[Path], pipeline: Pipeline, dossier: Dossier, *, every: int = 1,
+    cameras: Sequence[tuple[str, Path]] = (),
 ) -> Iterator[ScanRecord]:
     """Run every image and every ``every``-th video frame through the pipeline and dossier.
 
+    ``paths`` are camera ``C1``'s; ``cameras`` gives ``(camera id, path)`` pairs instead, one
+    camera after the other, as if the visitors walked from one place to the next.
     Yields one :class:`ScanRecord` per image or analysed frame, in order; unreadable files
     give a record with ``error`` set, and scanning carries on.
     """
     clock_s = 0.0
-    for path in expand(paths):
+    inputs = [(camera, path) for camera, given in cameras for path in expand([given])] \
+        if cameras else [("C1", path) for path in expand(paths)]
+    for camera, path in inputs:
         last_s = clock_s
         for number, frame in read_frames(path, every, clock_s):
             if isinstance(frame, str):
                 log.debug("skipped an input: %s", frame)
-                yield ScanRecord(str(path), number, error=frame)
+                yield ScanRecord(str(path), number, error=frame, camera=camera)
                 continue
+            frame = dataclasses.replace(frame, camera=camera)
             last_s = frame.captured_s
             try:
                 result = pipeline.process(frame)
                 faces = dossier.record(result)
             except Exception as exc:  # noqa: BLE001 - one bad picture must not end the scan
                 log.debug("analysis failed", exc_info=True)
-                yield ScanRecord(str(path), number, error=f"analysis failed ({type(exc).__name__})")
+                yield ScanRecord(str(path), number, error=f"analysis failed ({type(exc).__name__})",
+                                 camera=camera)
                 continue
             yield ScanRecord(str(path), number, faces, plates=result.plates,
-                             hidden=result.hidden)
+                             hidden=result.hidden, camera=camera)
         clock_s = last_s + STILL_GAP_S
 
 
@@ -141,18 +154,19 @@ def record_json(record: ScanRecord) -> dict:
                 "eyes_closed": None if f.cues is None else f.cues.eyes_closed,
                 "clothing": f.clothing,
                 "in_zone": True,
+                "camera": record.camera,
             }
             for f in record.faces
-        ] + [_hidden_json(box) for box in record.hidden],
+        ] + [_hidden_json(box, record.camera) for box in record.hidden],
         "plates": [_plate_json(p) for p in record.plates],
     }
 
 
-def _hidden_json(box: Box) -> dict:
+def _hidden_json(box: Box, camera: str) -> dict:
     """A face outside the consent zone: where it was, and nothing else (never analysed)."""
     return {"box": [box.left, box.top, box.width, box.height], "visitor": None,
             "distance": None, "watchlist": None, "looking_at_camera": None, "smiling": None,
-            "eyes_closed": None, "clothing": None, "in_zone": False}
+            "eyes_closed": None, "clothing": None, "in_zone": False, "camera": camera}
 
 
 def _plate_json(plate: PlateObservation) -> dict:
@@ -211,3 +225,41 @@ def load_encoding(path: Path, settings: RecognitionSettings) -> np.ndarray:
     if encoding is None:
         raise UnusableImage(f"No face found in {path}; use a photo showing one face clearly.")
     return encoding
+
+
+def scan_cameras(items: Sequence[str], paths: Sequence[Path]) -> list[tuple[str, Path]]:
+    """``(place, path)`` per ``--camera PLACE=PATH`` item, checked; empty without any.
+
+    Raises:
+        ConfigError: both PATHs and cameras, neither, an item without ``=``, an empty or
+            repeated place.
+    """
+    if items and paths:
+        raise ConfigError("Give either PATHs or --camera PLACE=PATH items, not both.")
+    if not items and not paths:
+        raise ConfigError("Nothing to scan: give PATHs or --camera PLACE=PATH items.")
+    cameras: list[tuple[str, Path]] = []
+    for item in items:
+        place, sep, path = item.partition("=")
+        place = place.strip()
+        if not sep or not path:
+            raise ConfigError(f"--camera {item!r} must look like PLACE=PATH.")
+        if not place:
+            raise ConfigError(f"--camera {item!r} has an empty place name.")
+        if any(place.casefold() == p.casefold() for p, _ in cameras):
+            raise ConfigError(f"The place {place!r} is given to two cameras; give each its own.")
+        cameras.append((place, Path(path).expanduser()))
+    return cameras
+
+
+def route_lines(profiles: Sequence[Profile], places: dict[str, str]) -> list[str]:
+    """``"V1: Slavija 0:03 → Knez Mihailova 0:12 (9 s later)"`` per visitor seen at two or
+    more places (times into the scan)."""
+    lines = []
+    for p in profiles:
+        if len(p.route) < 2:
+            continue
+        text = route_text(p.route, places, lambda s: f"{int(s) // 60}:{int(s) % 60:02d}")
+        gaps = ", ".join(f"{gap:.0f} s" for gap in gaps_s(p.route))
+        lines.append(f"{p.visitor_id}: {text} (gaps {gaps})")
+    return lines

@@ -27,7 +27,8 @@ class CarProfile:
     ``place`` is the registration district as a place ("Beograd" for BG); ``registry`` the
     clearly fictional demo registry's record (``None`` for foreign or unreadable plates);
     ``visitors`` the visitors seen in the same frames. Times are seconds since the session
-    started; ``agreement`` the share of readings that matched the voted plate.
+    started; ``agreement`` the share of readings that matched the voted plate. ``cameras``
+    are the cameras that saw the car, in the order they first did.
     """
 
     vehicle_id: str
@@ -45,6 +46,7 @@ class CarProfile:
     agreement: float
     first_seen_s: float
     last_seen_s: float
+    cameras: tuple[str, ...] = ()
 
 
 #: What the stream labels a plate candidate that has not been read (yet).
@@ -65,28 +67,34 @@ class CarBook:
 
     def __init__(self) -> None:
         self._vehicles: dict[str, Vehicle] = {}
-        self._in_view: set[str] = set()
+        self._in_view: dict[str, set[str]] = {}  # camera → vehicles in its latest frame
         self._links: dict[str, set[str]] = defaultdict(set)
+        self._cameras: dict[str, list[str]] = defaultdict(list)
 
     def __len__(self) -> int:
         """How many cars (read plates) are on record; unread candidates do not count."""
         return sum(is_car(v) for v in self._vehicles.values())
 
-    def record(self, result: FrameResult, visitors_in_frame: set[str]) -> None:
-        """Take in a frame's plates and link them to the visitors in the same frame."""
+    def record(self, result: FrameResult, visitors_in_frame: set[str], *,
+               camera: str = "C1") -> None:
+        """Take in a frame's plates (seen by ``camera``) and link them to the visitors in the
+        same frame."""
         if result.vehicles is None:
             return  # plates were not looked for in this frame
         self._vehicles = {v.vehicle_id: v for v in result.vehicles}
-        self._in_view = {p.vehicle_id for p in result.plates}
-        for vehicle_id in self._in_view:
+        self._in_view[camera] = {p.vehicle_id for p in result.plates}
+        for vehicle_id in self._in_view[camera]:
             self._links[vehicle_id] |= visitors_in_frame
+            if camera not in self._cameras[vehicle_id]:
+                self._cameras[vehicle_id].append(camera)
 
     def copy(self) -> CarBook:
         """A copy sharing nothing mutable (the vehicles themselves are immutable)."""
         book = CarBook()
         book._vehicles = dict(self._vehicles)
-        book._in_view = set(self._in_view)
+        book._in_view = {camera: set(ids) for camera, ids in self._in_view.items()}
         book._links.update((car, set(people)) for car, people in self._links.items())
+        book._cameras.update((car, list(at)) for car, at in self._cameras.items())
         return book
 
     def cars_of(self, visitor_id: str) -> tuple[str, ...]:
@@ -115,11 +123,12 @@ class CarBook:
                 visitors=tuple(sorted(self._links.get(vehicle.vehicle_id, ()),
                                       key=lambda v: int(v[1:]))),
                 box=vehicle.box,
-                in_view=vehicle.vehicle_id in self._in_view,
+                in_view=any(vehicle.vehicle_id in ids for ids in self._in_view.values()),
                 readings=vehicle.readings,
                 agreement=vehicle.agreement,
                 first_seen_s=vehicle.first_seen_s - origin_s,
                 last_seen_s=vehicle.last_seen_s - origin_s,
+                cameras=tuple(self._cameras.get(vehicle.vehicle_id, ())),
             ))
         return tuple(cars)
 
@@ -136,4 +145,5 @@ class CarBook:
         self._vehicles.clear()
         self._in_view.clear()
         self._links.clear()
+        self._cameras.clear()
         return count

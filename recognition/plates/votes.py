@@ -56,6 +56,7 @@ class _Track:
     first_seen_s: float
     last_seen_s: float
     readings: list[PlateReading] = field(default_factory=list)
+    camera: str = "C1"
 
 
 class PlateTracker:
@@ -78,14 +79,17 @@ class PlateTracker:
         self._live: set[str] = set()
         self._next = 1
 
-    def track(self, boxes: Sequence[Box], now_s: float) -> list[str]:
+    def track(self, boxes: Sequence[Box], now_s: float, *, camera: str = "C1") -> list[str]:
         """The vehicle id of each plate box seen at ``now_s``, starting new ones as needed.
 
-        Matching is greedy, best overlap first; each live track takes at most one box.
+        Matching is greedy, best overlap first; each live track takes at most one box. Boxes
+        only continue tracks of the same ``camera`` (a car at another camera is matched by
+        its plate text instead, when its vote settles).
         """
         self._expire(now_s)
+        live = [v for v in self._live if self._tracks[v].camera == camera]
         pairs = sorted(((self._closeness(box, self._tracks[v].box), i, v)
-                        for i, box in enumerate(boxes) for v in self._live), reverse=True)
+                        for i, box in enumerate(boxes) for v in live), reverse=True)
         assigned: dict[int, str] = {}
         for score, i, vehicle_id in pairs:
             if score <= 0:
@@ -95,7 +99,7 @@ class PlateTracker:
             assigned[i] = vehicle_id
         ids = []
         for i, box in enumerate(boxes):
-            vehicle_id = assigned.get(i) or self._start(box, now_s)
+            vehicle_id = assigned.get(i) or self._start(box, now_s, camera)
             track = self._tracks[vehicle_id]
             track.box, track.last_seen_s = box, now_s
             ids.append(vehicle_id)
@@ -156,10 +160,10 @@ class PlateTracker:
         shift = ((x0 - x1) ** 2 + (y0 - y1) ** 2) ** 0.5 / max(last.width, 1)
         return 1.0 - shift / self.max_shift if shift <= self.max_shift else 0.0
 
-    def _start(self, box: Box, now_s: float) -> str:
+    def _start(self, box: Box, now_s: float, camera: str = "C1") -> str:
         vehicle_id = f"C{self._next}"
         self._next += 1
-        self._tracks[vehicle_id] = _Track(vehicle_id, box, now_s, now_s)
+        self._tracks[vehicle_id] = _Track(vehicle_id, box, now_s, now_s, camera=camera)
         self._live.add(vehicle_id)
         return vehicle_id
 
@@ -177,6 +181,7 @@ class PlateTracker:
             if self._vote(other).text == voted.text:
                 other.readings.extend(track.readings)
                 other.box, other.last_seen_s = track.box, track.last_seen_s
+                other.camera = track.camera
                 del self._tracks[track.vehicle_id]
                 if track.vehicle_id in self._live:
                     self._live.discard(track.vehicle_id)
