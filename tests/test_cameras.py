@@ -19,7 +19,8 @@ from device.places import resolve_cameras
 from recognition.errors import ConfigError
 from recognition.pipeline import RecognitionSettings
 from tests.fakes import ScriptedSource, UnpluggableSource
-from tests.helpers import assert_one_clear_line, load_bgr, oko, start_city, wait_for, write_clip
+from tests.helpers import (assert_one_clear_line, load_bgr, oko, scan_json, start_city, wait_for,
+                           write_clip)
 
 
 @pytest.fixture(scope="module")
@@ -214,17 +215,16 @@ def test_oko_run_refuses_bad_camera_lists_in_one_line(args, words):
 
 
 def test_oko_scan_takes_several_cameras_as_one_session():
-    result = oko("scan", "--json", "--camera", "Slavija=tests/data/faces/obama.jpg",
-                 "--camera", "Knez Mihailova=tests/data/faces/obama2.jpg")
+    result, records = scan_json("--camera", "Slavija=tests/data/faces/obama.jpg",
+                                "--camera", "Knez Mihailova=tests/data/faces/obama2.jpg")
     assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in result.stdout.splitlines()]
     faces = [(face["camera"], face["visitor"]) for record in records for face in record["faces"]]
     assert faces == [("C1", "V1"), ("C2", "V1")]
     table = oko("scan", "--camera", "Slavija=tests/data/faces/obama.jpg",
                 "--camera", "Knez Mihailova=tests/data/faces/obama2.jpg")
     assert "V1: Slavija 0:00 → Knez Mihailova 0:05" in table.stdout
-    plain = oko("scan", "--json", "tests/data/faces/obama.jpg")
-    assert json.loads(plain.stdout)["faces"][0]["camera"] == "C1"
+    _, (plain,) = scan_json("tests/data/faces/obama.jpg")
+    assert plain["faces"][0]["camera"] == "C1"
     assert_one_clear_line(oko("scan", "--camera", "Slavija"), "PLACE=PATH")
     assert_one_clear_line(oko("scan", "--camera", "A=x.jpg", "--camera", "a=y.jpg"), "two cameras")
     assert_one_clear_line(oko("scan", "--camera", "A=x.jpg", "tests/data/faces"), "not both")
