@@ -24,25 +24,6 @@ def live_oko():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    """A headless Chromium through playwright (skips without either), for browser tests."""
-    import os
-    import shutil
-    from pathlib import Path
-
-    api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    path = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")
-    if not (Path(path).exists() or shutil.which(path)):
-        pytest.skip(f"no Chromium at {path} (apt install chromium)")
-    with api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium through playwright; skips where either is missing."""
     import shutil
@@ -61,10 +42,13 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    """A fresh 1920×1080 browser profile; fails the test on a script error or a CSP report."""
-    from tests.helpers import SCREEN
+    """A fresh 1920×1080 browser profile with axe-core preloaded (an init script is not
+    subject to the page's CSP, which rightly forbids injecting inline scripts); fails the test
+    on a script error or a CSP report."""
+    from tests.helpers import AXE, SCREEN
 
     context = browser.new_context(viewport=SCREEN)
+    context.add_init_script(path=str(AXE))
     context.page_errors = []
 
     def watch(page):

@@ -322,6 +322,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREEN = {"width": 1920, "height": 1080}
 
 
@@ -329,6 +330,18 @@ def shot(page, name: str) -> None:
     """Keep a screenshot of ``page`` in tests/artifacts/ as ``name``.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on ``page`` as it is now (the shared browser
+    ``context`` fixture preloads axe-core from tests/vendor/)."""
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.help} `
+                 + `(${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    }""")
 
 
 class ServedApp:

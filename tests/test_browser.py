@@ -7,28 +7,15 @@ tests/artifacts/. Skipped when Chromium or the Python ``playwright`` package is 
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko
+from tests.helpers import PIN, LiveOko, facilitator_page, serious_violations, shot
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
-CHROMIUM = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SCREEN = {"width": 1920, "height": 1080}
 FIRST_CARD_MS = 45_000
-
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -40,63 +27,10 @@ def oko():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser):
-    """A fresh browser profile with axe-core preloaded (an init script is not subject to the
-    page's CSP, which rightly forbids injecting inline scripts) and CSP reports collected."""
-    context = browser.new_context(viewport=SCREEN)
-    context.add_init_script(path=str(AXE))
-    context.csp_errors = []
-
-    def watch(page):
-        page.on("console", lambda m: "Content Security Policy" in m.text
-                and context.csp_errors.append(m.text))
-        page.on("pageerror", lambda e: context.csp_errors.append(f"script error: {e}"))
-
-    context.on("page", watch)
-    yield context
-    context.close()
-    assert context.csp_errors == []
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
-    found = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ["violations"]});
-        return result.violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id}: ${v.help} `
-                 + `(${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-    }""")
-    return found
-
-
 def open_kiosk(context, url: str, query: str = ""):
     page = context.new_page()
     page.goto(f"{url}/{query}", wait_until="commit")  # the MJPEG stream never finishes loading
     page.wait_for_selector("li.card[data-visitor^='V']", timeout=FIRST_CARD_MS)
-    return page
-
-
-def log_in(context, url: str):
-    page = context.new_page()
-    page.goto(f"{url}/facilitator")
-    page.fill("#pin", PIN)
-    page.click("#login button[type=submit]")
-    page.wait_for_selector("#stats dt")
     return page
 
 
@@ -140,7 +74,7 @@ def test_facilitator_login_lesson_and_wipe_empty_the_visitor_screen(oko, context
     assert "Wrong PIN" in facilitator.locator("#messages").inner_text()
     facilitator.wait_for_timeout(1100)  # one attempt a second
     facilitator.close()
-    console = log_in(context, oko.url)
+    console = facilitator_page(context, oko.url)
     console.click("button[name='action'][value='start']")
     kiosk.wait_for_selector("#lesson:not([hidden])")
     assert "Detection" in kiosk.locator("#lesson").inner_text()
@@ -163,7 +97,7 @@ def test_facilitator_login_lesson_and_wipe_empty_the_visitor_screen(oko, context
 
 def test_facilitator_language_switch_reaches_the_kiosk(oko, context):
     kiosk = open_kiosk(context, oko.url)
-    console = log_in(context, oko.url)
+    console = facilitator_page(context, oko.url)
     console.click("button[name='language'][value='sr']")
     console.wait_for_selector("html[lang='sr'] #stats dt")
     kiosk.wait_for_selector("html[lang='sr']")

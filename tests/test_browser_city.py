@@ -5,15 +5,12 @@ announcement reaches the kiosk. Screenshots go to tests/artifacts/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko
+from tests.helpers import PIN, LiveOko, serious_violations, shot
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ROUTE_MS = 60_000  # the issue's promise: a route within a minute, without a camera
 
 
@@ -24,28 +21,6 @@ def city():
     server.wait_ready()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def context(chromium):
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
-    context.add_init_script(path=str(AXE))
-    errors = []
-    context.on("page", lambda page: page.on("pageerror", lambda e: errors.append(str(e))))
-    yield context
-    context.close()
-    assert errors == []
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def serious_violations(page):
-    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
-        .violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)""")
 
 
 def open_kiosk(context, url):

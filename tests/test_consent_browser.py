@@ -5,32 +5,10 @@ off and on — each change reaching the running kiosk and the analysis without a
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.request
-from pathlib import Path
-
-import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, wait_for
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-
-CHROMIUM = os.environ.get("OKO_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+from tests.helpers import ARTIFACTS, PIN, wait_for
 
 
 def zone_of(url: str) -> dict:
