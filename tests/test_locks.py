@@ -7,6 +7,7 @@ engine here is not started, so nothing else ever holds the lock.
 from __future__ import annotations
 
 import device.engine as engine_module
+import device.facilitation as facilitation_module
 from recognition.dossier import Dossier
 from tests.helpers import fed_engine
 
@@ -48,7 +49,7 @@ def test_the_copy_a_snapshot_is_built_from_holds_no_faceprint_or_picture():
 def test_thumbnails_are_encoded_outside_the_engine_lock(monkeypatch):
     engine = fed_engine("obama.jpg", "obama.jpg")
     calls: list[tuple[str, bool]] = []
-    watch_lock(monkeypatch, engine, engine_module, "encode_jpeg", calls)
+    watch_lock(monkeypatch, engine, facilitation_module, "encode_jpeg", calls)
     data = engine.thumbnail_jpeg("V1")
     assert data[:3] == b"\xff\xd8\xff" and calls == [("encode_jpeg", False)]
     assert engine.session.dossier.thumbnail("V1").any()  # the kept thumbnail is untouched
