@@ -9,7 +9,7 @@ import re
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko, serious_violations, shot
+from tests.helpers import PIN, LiveOko, facilitator_page, serious_violations, shot
 
 ROUTE_MS = 60_000  # the promise: a route within a minute, without a camera
 
@@ -70,13 +70,12 @@ def test_a_camera_picture_puts_that_place_in_the_big_picture(city, context):
 def test_the_facilitator_marks_a_visitor_and_the_kiosk_announces_where_they_appear(city, context):
     kiosk = open_kiosk(context, city.url)
     kiosk.wait_for_selector("li.card[data-visitor='V1']", timeout=45_000)
-    console = context.new_page()
-    console.goto(city.url + "/facilitator")
-    console.fill("#pin", PIN)
-    console.click("#login button[type=submit]")
+    console = facilitator_page(context, city.url)
     console.wait_for_selector("#marker-visitor option[value='V1']", state="attached")
     console.select_option("#marker-visitor", "V1")
-    console.click("#marker button[value='mark']")
+    with console.expect_response(lambda r: "/facilitator/marker" in r.url) as refused:
+        console.click("#marker button[value='mark']")
+    assert refused.value.status == 400  # not ticked: the server refuses, whatever the page shows
     console.wait_for_selector("#messages p.error")
     assert "consent" in console.locator("#messages").inner_text().lower()  # not ticked yet
     console.check("#marker input[name='consent']")

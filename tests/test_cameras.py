@@ -133,7 +133,7 @@ def noisy(seed_image):
 
 def test_more_cameras_than_the_analysis_can_serve_warn_once_with_the_fps_and_run_on(caplog):
     still = cv2.resize(load_bgr("obama.jpg"), (640, 480)).astype(np.int16)
-    slow = RecognitionSettings(upsample=2, detect_every=1)  # ~16x slower detection
+    slow = RecognitionSettings(model="hog", upsample=2, detect_every=1)  # ~16x slower detection
     sources = [ScriptedSource(noisy(still), name=f"cam{i}") for i in range(3)]
     with caplog.at_level(logging.WARNING, logger="device.city"):
         with start_city(*sources, settings=slow) as engine:
