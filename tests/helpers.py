@@ -388,6 +388,19 @@ def still_source(*names: str, width: int = 640, name: str = "scripted"):
     return ScriptedSource(lambda seq: (row.copy(), None), name=name)
 
 
+def kiosk_page(context, url: str, *, wait_for: str | None = None, timeout_ms: float = 45_000):
+    """A new page of ``context`` on the kiosk at ``url`` (path and query included).
+
+    Waits only for the response to start (the MJPEG stream never finishes loading), then, with
+    ``wait_for``, for that selector to be visible.
+    """
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    if wait_for is not None:
+        page.wait_for_selector(wait_for, timeout=timeout_ms)
+    return page
+
+
 def facilitator_page(context, url: str):
     """A page of ``context`` logged in to the facilitator console with :data:`PIN`."""
     page = context.new_page()

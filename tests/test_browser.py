@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, LiveOko, facilitator_page, serious_violations, shot
+from tests.helpers import PIN, LiveOko, facilitator_page, kiosk_page, serious_violations, shot
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -27,11 +27,10 @@ def oko():
     server.stop()
 
 
-def open_kiosk(context, url: str, query: str = ""):
-    page = context.new_page()
-    page.goto(f"{url}/{query}", wait_until="commit")  # the MJPEG stream never finishes loading
-    page.wait_for_selector("li.card[data-visitor^='V']", timeout=FIRST_CARD_MS)
-    return page
+def open_kiosk(context, url: str):
+    """The kiosk at ``url`` once it shows a visitor's card."""
+    return kiosk_page(context, url + "/", wait_for="li.card[data-visitor^='V']",
+                      timeout_ms=FIRST_CARD_MS)
 
 
 def test_profile_card_appears_for_the_demo_face(oko, context):

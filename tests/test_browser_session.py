@@ -12,7 +12,7 @@ import re
 import pytest
 
 from device.pin import hash_pin
-from tests.helpers import PIN, ServedApp, facilitator_page, shot, start_engine, still_source
+from tests.helpers import PIN, ServedApp, facilitator_page, kiosk_page, shot, start_engine, still_source
 
 PORTRAITS = ("obama.jpg", "lin-manuel-miranda.png")  # faceprints 0.71 apart: a false match at 0.8
 NAME = "Ana (consented)"
@@ -26,12 +26,6 @@ def served(request):
     engine = start_engine(still_source(*PORTRAITS), idle_wipe_s=30.0, mode=mode)
     with engine, ServedApp(engine, pin_hash=hash_pin(PIN)) as app:
         yield app
-
-
-def kiosk_page(context, url: str):
-    page = context.new_page()
-    page.goto(url, wait_until="commit")  # the MJPEG stream never finishes loading
-    return page
 
 
 def watch_text(page, visitor: str) -> str:
