@@ -21,7 +21,8 @@ from recognition.consent import ConsentZone
 from recognition.errors import ConfigError
 from recognition.faces.stills import StillEncoder
 from recognition.images import UnusableImage, as_bgr
-from recognition.pipeline import TOLERANCE_RANGE, encode_largest_face
+from recognition.faces.stills import encode_largest_face
+from recognition.pipeline import TOLERANCE_RANGE
 from recognition.session import Session
 
 log = logging.getLogger("device.engine")  # one logger for the engine's events

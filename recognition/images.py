@@ -1,4 +1,5 @@
-"""Bringing any decoded picture into the one layout the pipeline takes: 8-bit BGR."""
+"""Pictures as the pipeline handles them: any decoded picture brought to 8-bit BGR, shrunk
+for analysis, and a face's thumbnail cut out of it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import cv2
 import numpy as np
 
 from recognition.errors import OkoError
+from recognition.types import Box
 
 
 class UnusableImage(OkoError, ValueError):
@@ -37,3 +39,28 @@ def as_bgr(image: np.ndarray) -> np.ndarray:
     elif channels != 3:
         raise UnusableImage(f"unsupported image with {channels} channels")
     return np.ascontiguousarray(image)
+
+
+def shrink(image: np.ndarray, width_px: int) -> np.ndarray:
+    """Scale ``image`` down to ``width_px`` wide (never up)."""
+    height, width = image.shape[:2]
+    if width <= width_px:
+        return image
+    size = (width_px, max(1, round(height * width_px / width)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+#: Side of the face thumbnail shown on the kiosk, in pixels.
+THUMBNAIL_PX = 128
+
+
+def face_crop(image: np.ndarray, box: Box) -> np.ndarray:
+    """A square ``THUMBNAIL_PX`` BGR thumbnail of the face in ``box``, with a little margin."""
+    height, width = image.shape[:2]
+    margin = box.width // 5
+    square = Box(box.left - margin, box.top - margin, box.right + margin, box.bottom + margin)
+    inside = square.clipped(width, height)
+    if inside.area == 0:
+        return np.zeros((THUMBNAIL_PX, THUMBNAIL_PX, 3), np.uint8)
+    patch = image[inside.top:inside.bottom, inside.left:inside.right]
+    return cv2.resize(patch, (THUMBNAIL_PX, THUMBNAIL_PX), interpolation=cv2.INTER_AREA)

@@ -16,12 +16,12 @@ from recognition.errors import ModelUnavailable
 from recognition.faces import blazeface
 from recognition.faces.quality import identifiable
 from recognition.faces.api import DETECTION_MODELS, detect_faces, encode_faces, find_landmarks
-from recognition.faces.stills import StillEncoder
 from recognition.plates.votes import PlateTracker
 from recognition.plates.detect import detect_plates, forget
 from recognition.plates.ocr import clear_engines
 from recognition.plates.read import load_readers, read_candidate
 from recognition.faces.tracking import FOLLOW_WIDTH_PX, Track, Tracker, face_template, follow_face
+from recognition.images import face_crop, shrink
 from recognition.types import Box, FaceObservation, Frame, FrameResult, PlateObservation
 
 
@@ -182,13 +182,13 @@ class Pipeline:
                 copies.append(copy)
             return copy
 
-        small = kept(_shrink(source, s.detect_width_px))
+        small = kept(shrink(source, s.detect_width_px))
         to_display = display_w / small.shape[1]
 
         # perf_counter only measures stage costs for health and the benchmark; no result
         # depends on it, so the pipeline stays a pure function of its frames.
         started = time.perf_counter()
-        tiny = kept(cv2.cvtColor(kept(_shrink(small, FOLLOW_WIDTH_PX)), cv2.COLOR_BGR2GRAY))
+        tiny = kept(cv2.cvtColor(kept(shrink(small, FOLLOW_WIDTH_PX)), cv2.COLOR_BGR2GRAY))
         to_tiny = tiny.shape[1] / display_w
         followed = None
         if self._since_detect + 1 < s.detect_every and now_s - self._detected_s < MAX_FOLLOW_S:
@@ -362,71 +362,5 @@ class Pipeline:
         return [track for track, _ in moved]
 
 
-#: Side of the face thumbnail shown on the kiosk, in pixels.
-THUMBNAIL_PX = 128
-
-
-def face_crop(image: np.ndarray, box: Box) -> np.ndarray:
-    """A square ``THUMBNAIL_PX`` BGR thumbnail of the face in ``box``, with a little margin."""
-    height, width = image.shape[:2]
-    margin = box.width // 5
-    square = Box(box.left - margin, box.top - margin, box.right + margin, box.bottom + margin)
-    inside = square.clipped(width, height)
-    if inside.area == 0:
-        return np.zeros((THUMBNAIL_PX, THUMBNAIL_PX, 3), np.uint8)
-    patch = image[inside.top:inside.bottom, inside.left:inside.right]
-    return cv2.resize(patch, (THUMBNAIL_PX, THUMBNAIL_PX), interpolation=cv2.INTER_AREA)
-
-
-def encode_largest_face(image: np.ndarray, settings: RecognitionSettings, *,
-                        encoder: StillEncoder | None = None) -> np.ndarray | None:
-    """The faceprint of the largest face in a BGR still ``image``, or ``None`` if no face.
-
-    Used to enrol a watchlist entry from a photo. Only faces are looked for (no plates, no
-    tracking), with the detection settings of ``settings``; every working copy of the photo is
-    zeroed before returning, whatever happens. With ``encoder`` it runs on that encoder's own
-    models, so it may run while the live analysis runs on the shared ones.
-    """
-    detect = encoder.detect if encoder is not None else detect_faces
-    encode = (lambda rgb, boxes, jitters: [encoder.encode(rgb, boxes[0], jitters=jitters)]) \
-        if encoder is not None else encode_faces
-    height, width = image.shape[:2]
-    if image.size == 0:
-        return None
-    shrunk = _shrink(image, settings.detect_width_px)
-    small_rgb = cv2.cvtColor(shrunk, cv2.COLOR_BGR2RGB)
-    if shrunk is not image:
-        shrunk.fill(0)
-    rgb = None
-    try:
-        to_image = width / small_rgb.shape[1]
-        if encoder is not None:  # its own dlib models, beside the live analysis: HOG
-            boxes = detect(small_rgb, upsample=max(settings.upsample, 1), model=(
-                "cnn" if settings.model == "cnn" else "hog"),
-                min_size_px=round(settings.min_face_px / to_image))
-        else:
-            boxes = detect(small_rgb, upsample=settings.upsample, model=settings.model,
-                           min_size_px=round(settings.min_face_px / to_image),
-                           tiles=settings.detect_tiles)
-        if not boxes:
-            return None
-        box = boxes[0].scaled(to_image).clipped(width, height)  # largest first
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        return encode(rgb, [box], jitters=settings.jitters)[0]
-    finally:
-        small_rgb.fill(0)
-        if rgb is not None:
-            rgb.fill(0)
-
-
 def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
-
-
-def _shrink(image: np.ndarray, width_px: int) -> np.ndarray:
-    """Scale ``image`` down to ``width_px`` wide (never up)."""
-    height, width = image.shape[:2]
-    if width <= width_px:
-        return image
-    size = (width_px, max(1, round(height * width_px / width)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)

@@ -22,7 +22,8 @@ from recognition.dossier import Dossier, Profile
 from recognition.errors import ConfigError
 from recognition.routes import gaps_s, route_text
 from recognition.images import UnusableImage, as_bgr
-from recognition.pipeline import Pipeline, RecognitionSettings, encode_largest_face
+from recognition.faces.stills import encode_largest_face
+from recognition.pipeline import Pipeline, RecognitionSettings
 from recognition.types import Box, FaceObservation, Frame, PlateObservation
 
 log = logging.getLogger(__name__)

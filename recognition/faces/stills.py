@@ -10,10 +10,17 @@ never inside its lock. One encoder serves one caller at a time; its owner serial
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import cv2
 import numpy as np
 
-from recognition.faces.api import models
+from recognition.faces.api import detect_faces, encode_faces, models
+from recognition.images import shrink
 from recognition.types import Box
+
+if TYPE_CHECKING:  # the settings live with the pipeline, which uses this module
+    from recognition.pipeline import RecognitionSettings
 
 
 class StillEncoder:
@@ -67,3 +74,44 @@ class StillEncoder:
         _, predictor, encoder, _ = self._models(False)
         landmarks = predictor(rgb, dlib.rectangle(box.left, box.top, box.right, box.bottom))
         return np.array(encoder.compute_face_descriptor(rgb, landmarks, jitters))
+
+
+def encode_largest_face(image: np.ndarray, settings: RecognitionSettings, *,
+                        encoder: StillEncoder | None = None) -> np.ndarray | None:
+    """The faceprint of the largest face in a BGR still ``image``, or ``None`` if no face.
+
+    Used to enrol a watchlist entry from a photo. Only faces are looked for (no plates, no
+    tracking), with the detection settings of ``settings``; every working copy of the photo is
+    zeroed before returning, whatever happens. With ``encoder`` it runs on that encoder's own
+    models, so it may run while the live analysis runs on the shared ones.
+    """
+    detect = encoder.detect if encoder is not None else detect_faces
+    encode = (lambda rgb, boxes, jitters: [encoder.encode(rgb, boxes[0], jitters=jitters)]) \
+        if encoder is not None else encode_faces
+    height, width = image.shape[:2]
+    if image.size == 0:
+        return None
+    shrunk = shrink(image, settings.detect_width_px)
+    small_rgb = cv2.cvtColor(shrunk, cv2.COLOR_BGR2RGB)
+    if shrunk is not image:
+        shrunk.fill(0)
+    rgb = None
+    try:
+        to_image = width / small_rgb.shape[1]
+        if encoder is not None:  # its own dlib models, beside the live analysis: HOG
+            boxes = detect(small_rgb, upsample=max(settings.upsample, 1), model=(
+                "cnn" if settings.model == "cnn" else "hog"),
+                min_size_px=round(settings.min_face_px / to_image))
+        else:
+            boxes = detect(small_rgb, upsample=settings.upsample, model=settings.model,
+                           min_size_px=round(settings.min_face_px / to_image),
+                           tiles=settings.detect_tiles)
+        if not boxes:
+            return None
+        box = boxes[0].scaled(to_image).clipped(width, height)  # largest first
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        return encode(rgb, [box], jitters=settings.jitters)[0]
+    finally:
+        small_rgb.fill(0)
+        if rgb is not None:
+            rgb.fill(0)
