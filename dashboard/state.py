@@ -10,7 +10,7 @@ from typing import Any
 
 from dashboard.city import city_json, places_of, route_json, session_age_s
 from device.snapshot import Snapshot
-from recognition.dossier import Profile
+from recognition.visitor import Profile
 from recognition.faces.cues import Cues
 from recognition.faces.watchlist import WatchlistHit
 from recognition.plates.cars import CarProfile

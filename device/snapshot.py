@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from recognition.consent import EVERYONE, ConsentZone
 from recognition.session import SessionInfo
 from recognition.plates.cars import CarProfile
-from recognition.dossier import Profile, WipeReceipt
+from recognition.dossier import WipeReceipt
+from recognition.visitor import Profile
 from recognition.types import FaceObservation
 
 if TYPE_CHECKING:

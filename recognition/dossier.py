@@ -6,73 +6,25 @@ Nothing here is logged: visitor records are biometric data derived from faces.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import permutations
 
 import numpy as np
 
 from recognition.plates.cars import CarBook, CarProfile
-from recognition.faces.cues import Cues
 from recognition.faces.clusters import ARRIVAL_MARGIN, MIN_LINKS, Merge
 from recognition.faces.identities import IdentityIndex
 from recognition.merging import combine, rename_companion
-from recognition.routes import RouteBook, RouteLeg
-from recognition.types import Box, FaceObservation, FrameResult
+from recognition.routes import RouteBook
+from recognition.types import FaceObservation, FrameResult
+from recognition.visitor import MAX_FRAME_GAP_S, TRAJECTORY_POINTS, Profile, VisitorRecord
 from recognition.faces.watchlist import Watchlist, WatchlistHit
 
-#: Gaps between frames longer than this do not count as time in view (the camera stalled).
-_MAX_FRAME_GAP_S = 1.0
-#: Trajectory points are kept at most this often, and at most this many (two minutes).
-_TRAJECTORY_STEP_S = 0.5
-_TRAJECTORY_POINTS = 240
 #: A visitor must have been out of sight this long for a new track to count as coming back.
 #: A track can break while the person stays in view (a missed detection, a quick move, a new
 #: track started before the old one expired); the tracker keeps a lost face for 1 s, so a
 #: shorter absence is the same visit, not a return.
 RETURN_AFTER_S = 2.0
-
-
-@dataclass(frozen=True)
-class Companion:
-    """Another visitor seen in the same frames, for how long (seconds, frames), and by
-    which cameras (ids, in the order they first saw the two together)."""
-
-    visitor_id: str
-    seconds_together: float
-    frames_together: int
-    cameras: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the system knows about one visitor, at one moment.
-
-    Times are seconds since the session started. ``trajectory`` holds ``(t_s, x, y)`` with
-    the face centre as a fraction of the frame (0–1). ``attention`` is the share of analysed
-    frames in which the visitor looked at the camera. ``distance`` is the faceprint distance
-    of the latest match (``None`` right after the first sighting). ``route`` is the places
-    (cameras) the visitor was seen at, in order (see :mod:`recognition.routes`).
-    """
-
-    visitor_id: str
-    first_seen_s: float
-    last_seen_s: float
-    sightings: int
-    seconds_in_view: float
-    in_view: bool
-    box: Box | None
-    returning: bool = False
-    trajectory: tuple[tuple[float, float, float], ...] = ()
-    companions: tuple[Companion, ...] = ()
-    watchlist: WatchlistHit | None = None
-    cues: Cues | None = None
-    attention: float | None = None
-    clothing: str | None = None
-    distance: float | None = None
-    cars: tuple[str, ...] = ()
-    linked: tuple[str, ...] = ()  # numbers first given to this visitor's sightings, merged in
-    route: tuple[RouteLeg, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,43 +50,6 @@ class WipeReceipt:
     route_legs: int = 0
 
 
-@dataclass
-class _Visitor:
-    first_seen_s: float
-    last_seen_s: float
-    sightings: int = 0
-    seconds_in_view: float = 0.0
-    box: Box | None = None
-    in_view: bool = True
-    tracks: set[tuple[str, int]] = field(default_factory=set)
-    trajectory: list[tuple[float, float, float]] = field(default_factory=list)
-    together_s: Counter = field(default_factory=Counter)
-    together_frames: Counter = field(default_factory=Counter)
-    together_at: dict[str, list[str]] = field(default_factory=dict)  # other → camera ids
-    watchlist: WatchlistHit | None = None
-    cues: Cues | None = None
-    frames_with_cues: int = 0
-    frames_looking: int = 0
-    clothing: str | None = None
-    distance: float | None = None
-    thumbnail: np.ndarray | None = None
-    linked: list[str] = field(default_factory=list)
-
-    def forget(self) -> None:
-        """Zero what cannot simply be dropped (the face thumbnail) and clear the lists."""
-        if self.thumbnail is not None:
-            self.thumbnail.fill(0)
-        self.trajectory.clear()
-
-    def copy(self) -> _Visitor:
-        """A copy of the record without the thumbnail, sharing nothing mutable."""
-        return dataclasses.replace(
-            self, tracks=set(self.tracks), trajectory=list(self.trajectory),
-            together_s=Counter(self.together_s), together_frames=Counter(self.together_frames),
-            together_at={other: list(at) for other, at in self.together_at.items()},
-            thumbnail=None, linked=list(self.linked))
-
-
 class Dossier:
     """Accumulates frame results into per-visitor records and derives their profiles.
 
@@ -149,7 +64,7 @@ class Dossier:
         self.identities = IdentityIndex(tolerance=tolerance, arrival_margin=ARRIVAL_MARGIN,
                                         min_links=MIN_LINKS)
         self.watchlist = watchlist if watchlist is not None else Watchlist()
-        self._visitors: dict[str, _Visitor] = {}
+        self._visitors: dict[str, VisitorRecord] = {}
         self.cars = CarBook()
         self.routes = RouteBook()
         # Track ids are per camera: each camera's pipeline numbers its own tracks.
@@ -199,7 +114,7 @@ class Dossier:
     def _take_in(self, result: FrameResult) -> tuple[FaceObservation, ...]:
         now_s = result.captured_s
         gap_s = 0.0 if self._last_frame_s is None else now_s - self._last_frame_s
-        counted_s = gap_s if 0.0 < gap_s <= _MAX_FRAME_GAP_S else 0.0
+        counted_s = gap_s if 0.0 < gap_s <= MAX_FRAME_GAP_S else 0.0
         self._last_frame_s = now_s
         if (result.faces or result.plates) and self._started_s is None:
             self._started_s = now_s  # a car alone starts a session too: it must be wiped
@@ -220,7 +135,7 @@ class Dossier:
             visitor = self._visitors[visitor_id]
             self._in_frame.add(visitor_id)
             seen[visitor_id] = visitor.in_view
-            self._note_seen(visitor, face, result)
+            visitor.note_seen(face, result.frame_size, now_s)
             self.routes.record(visitor_id, result.camera, now_s)
             labelled.append(dataclasses.replace(
                 face, encoding=None, crop=None, visitor_id=visitor_id,
@@ -239,7 +154,7 @@ class Dossier:
                 places.append(result.camera)
         self._in_view_at[result.camera] = (now_s, set(seen))
         in_view = set().union(*(ids for at_s, ids in self._in_view_at.values()
-                                if now_s - at_s <= _MAX_FRAME_GAP_S))
+                                if now_s - at_s <= MAX_FRAME_GAP_S))
         for visitor_id, visitor in self._visitors.items():
             visitor.in_view = visitor_id in in_view
         self.cars.record(result, set(seen), camera=result.camera)
@@ -249,7 +164,7 @@ class Dossier:
         """Every visitor's profile, in the order they were first seen."""
         origin = self._started_s or 0.0
         return tuple(
-            dataclasses.replace(self._profile(vid, v, origin), cars=self.cars.cars_of(vid),
+            dataclasses.replace(v.profile(vid, origin), cars=self.cars.cars_of(vid),
                                 route=self.routes.route(vid, origin))
             for vid, v in self._visitors.items()
         )
@@ -380,7 +295,7 @@ class Dossier:
                                       source=track)
         self._track_owner[track] = match.visitor_id
         if match.is_new:
-            self._visitors[match.visitor_id] = _Visitor(now_s, now_s)
+            self._visitors[match.visitor_id] = VisitorRecord(now_s, now_s)
         visitor = self._visitors[match.visitor_id]
         visitor.distance = None if match.is_new else match.distance
         hit = self.watchlist.match(face.encoding, self.identities.tolerance)
@@ -410,7 +325,7 @@ class Dossier:
         """Fold ``merge.absorbed``'s record into the older ``merge.kept`` (see
         :mod:`recognition.merging`); every reference to the newer number follows."""
         kept, absorbed = self._visitors[merge.kept], self._visitors.pop(merge.absorbed)
-        combine(kept, absorbed, merge.kept, merge.absorbed, max_points=_TRAJECTORY_POINTS)
+        combine(kept, absorbed, merge.kept, merge.absorbed, max_points=TRAJECTORY_POINTS)
         kept.linked.extend([merge.absorbed, *absorbed.linked])
         for visitor_id, other in self._visitors.items():
             rename_companion(other, merge.absorbed, merge.kept, visitor_id)
@@ -426,56 +341,3 @@ class Dossier:
         for camera, (at_s, ids) in self._in_view_at.items():
             if merge.absorbed in ids:
                 self._in_view_at[camera] = (at_s, (ids - {merge.absorbed}) | {merge.kept})
-
-    def _note_seen(
-        self, visitor: _Visitor, face: FaceObservation, result: FrameResult
-    ) -> None:
-        now_s = result.captured_s
-        # The gap since this visitor was last seen, by any camera (with one camera: the
-        # frame gap); a longer gap is a stall or an absence, not time in view.
-        gap_s = now_s - visitor.last_seen_s
-        if visitor.in_view and 0.0 < gap_s <= _MAX_FRAME_GAP_S:
-            visitor.seconds_in_view += gap_s
-        visitor.last_seen_s = now_s
-        visitor.box = face.box
-        if face.clothing is not None:
-            visitor.clothing = face.clothing
-        if face.crop is not None:
-            if visitor.thumbnail is not None:
-                visitor.thumbnail.fill(0)
-            visitor.thumbnail = face.crop
-        if face.cues is not None:
-            visitor.cues = face.cues
-            visitor.frames_with_cues += 1
-            visitor.frames_looking += face.cues.looking_at_camera
-        width, height = result.frame_size
-        if not visitor.trajectory or now_s - visitor.trajectory[-1][0] >= _TRAJECTORY_STEP_S:
-            cx, cy = face.box.center
-            visitor.trajectory.append((now_s, cx / max(width, 1), cy / max(height, 1)))
-            del visitor.trajectory[:-_TRAJECTORY_POINTS]
-
-    @staticmethod
-    def _profile(visitor_id: str, v: _Visitor, origin: float) -> Profile:
-        companions = sorted(
-            (Companion(other, v.together_s[other], frames, tuple(v.together_at.get(other, ())))
-             for other, frames in v.together_frames.items()),
-            key=lambda c: (-c.frames_together, c.visitor_id),
-        )
-        return Profile(
-            visitor_id=visitor_id,
-            first_seen_s=v.first_seen_s - origin,
-            last_seen_s=v.last_seen_s - origin,
-            sightings=v.sightings,
-            seconds_in_view=v.seconds_in_view,
-            in_view=v.in_view,
-            box=v.box,
-            returning=v.sightings > 1,
-            trajectory=tuple((t - origin, x, y) for t, x, y in v.trajectory),
-            companions=tuple(companions),
-            watchlist=v.watchlist,
-            cues=v.cues,
-            attention=v.frames_looking / v.frames_with_cues if v.frames_with_cues else None,
-            clothing=v.clothing,
-            distance=v.distance,
-            linked=tuple(v.linked),
-        )

@@ -8,35 +8,7 @@ hit and the latest thumbnail. Nothing is ever split apart again.
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Protocol
-
-import numpy as np
-
-from recognition.types import Box
-
-
-class VisitorRecord(Protocol):
-    """The fields of the dossier's visitor record that a merge combines."""
-
-    first_seen_s: float
-    last_seen_s: float
-    sightings: int
-    seconds_in_view: float
-    box: Box | None
-    in_view: bool
-    tracks: set[int]
-    trajectory: list[tuple[float, float, float]]
-    together_s: Counter
-    together_frames: Counter
-    together_at: dict[str, list[str]]
-    watchlist: object | None
-    cues: object | None
-    frames_with_cues: int
-    frames_looking: int
-    clothing: str | None
-    distance: float | None
-    thumbnail: np.ndarray | None
+from recognition.visitor import VisitorRecord
 
 
 def combine(kept: VisitorRecord, absorbed: VisitorRecord, kept_id: str, absorbed_id: str,

@@ -17,7 +17,8 @@ from device.assembly import build_session
 from device.camera import DemoSource
 from device.engine import Engine
 from device.snapshot import Health, Snapshot
-from recognition.dossier import Companion, Profile, WipeReceipt
+from recognition.dossier import WipeReceipt
+from recognition.visitor import Companion, Profile
 from recognition.faces.cues import Cues
 from recognition.plates.cars import CarProfile
 from recognition.plates.format import district_name, district_of, normalise

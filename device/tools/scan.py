@@ -18,7 +18,8 @@ from typing import Iterable, Iterator, Sequence
 import cv2
 import numpy as np
 
-from recognition.dossier import Dossier, Profile
+from recognition.dossier import Dossier
+from recognition.visitor import Profile
 from recognition.errors import ConfigError
 from recognition.routes import gaps_s, route_text
 from recognition.images import UnusableImage, as_bgr
