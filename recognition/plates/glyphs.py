@@ -212,11 +212,10 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     blue = saturated & (hue >= 95) & (hue <= 135)
     blank |= blue
     # The strip's blurred, chroma-subsampled edge is dark but no longer blue, and would be
-    # read as an I: blank everything up to a little past the last mostly-blue column in the
-    # left third of the crop.
-    strip = np.flatnonzero(blue[:, : width // 3].mean(axis=0) > 0.3)
-    if strip.size:
-        blank[:, : _strip_edge(grey, strip[-1] + 1)] = True
+    # read as an I: blank everything up to a little past the strip's last column.
+    strip_end = _strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
+    if strip_end:
+        blank[:, : _strip_edge(grey, strip_end)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
@@ -236,6 +235,30 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | (
         cv2.morphologyEx(level, cv2.MORPH_OPEN, long) & ink)
     return cv2.subtract(ink, border)
+
+
+def _strip_end(blue_columns: np.ndarray, width: int, height: int) -> int:
+    """The column just past the EU strip, from which columns are mostly blue; 0 if none.
+
+    The strip is the first run of blue columns at least a sixth of the crop's height wide
+    (it is over half a character height). Narrower blue further right is something else,
+    blanked pixel by pixel only: the coloured dots between a Slovak plate's groups, a
+    sticker. Blanking up to the last blue column in the left third, as before, took the
+    letters left of those with it.
+    """
+    columns = np.flatnonzero(blue_columns)
+    # A shadow or a reflection across the strip can leave a few of its columns less blue.
+    max_gap = max(2, round(0.02 * width))
+    runs: list[list[int]] = []
+    for column in columns:
+        if runs and column <= runs[-1][1] + max_gap:
+            runs[-1][1] = int(column)
+        else:
+            runs.append([int(column), int(column)])
+    for first, last in runs:
+        if last + 1 - first >= height / 6:
+            return last + 1
+    return 0
 
 
 def _strip_edge(grey: np.ndarray, column: int) -> int:
