@@ -9,6 +9,7 @@ from recognition.plates.format import (
     UNREADABLE,
     display,
     district_name,
+    foreign_layout,
     is_serbian,
     is_taxi,
     normalise,
@@ -118,3 +119,24 @@ def test_no_corrections_when_the_groups_show_a_character_was_lost():
 def test_a_position_nothing_was_read_in_makes_the_plate_unreadable():
     positions = [((ch, 0.9),) for ch in "BG123A"] + [()]
     assert read_choices(positions).display == UNREADABLE
+
+
+def test_foreign_plates_in_a_known_layout_are_corrected_by_position():
+    # A Czech plate (digit, letter, letter or digit, four digits): "8" where the letter
+    # stands is the B the plate shows; a Slovak one (two letters, three digits, two letters):
+    # "B" among the digits is an 8.
+    czech = read_choices([((ch, 0.95),) for ch in "4839376"])
+    assert (czech.text, czech.country, czech.valid, czech.corrections) == (
+        "4B39376", "foreign", False, 1)
+    slovak = read_choices([((ch, 0.95),) for ch in "RK87BAC"], groups=(2, 5))
+    assert (slovak.text, slovak.country, slovak.valid) == ("RK878AC", "foreign", False)
+    assert foreign_layout("RK878AC") == "LLDDDLL" and foreign_layout("RK87BAC") is None
+
+
+def test_layouts_never_make_a_serbian_looking_or_far_off_read_foreign():
+    # Folded into a layout this would start like a Serbian plate (BB, Bajina Bašta): a
+    # half-read Serbian plate stays unreadable.
+    assert read_choices([((ch, 0.95),) for ch in "BB13580"], groups=(2, 5)).country == "unknown"
+    # Runs of one or two shapes (a border, bars) are no plate in any layout.
+    assert read_choices([((ch, 0.95),) for ch in "8B8B8B8"]).country == "unknown"
+    assert normalise("1234567").country == "unknown"

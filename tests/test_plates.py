@@ -122,7 +122,7 @@ def test_real_croatian_photos_are_at_most_foreign_never_serbian():
     assert all(o.country in ("foreign", "unknown") for o in scores.outcomes)
     # Figures for the README come from `oko eval plates`; these pin today's at least.
     assert scores.detected >= 0.8
-    assert scores.exact >= 0.4, [(o.expected, o.read) for o in scores.outcomes]
+    assert scores.exact >= 0.5, [(o.expected, o.read) for o in scores.outcomes]
 
 
 def test_the_detected_box_covers_the_labelled_plate():

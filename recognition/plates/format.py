@@ -62,6 +62,17 @@ _SERBIAN = re.compile(
 _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "Ž": "2",
              "S": "5", "Š": "5", "B": "8", "G": "6", "T": "7", "A": "4"}
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
+#: Layouts of common European plates (L a letter, D a digit, X either), which tell, as the
+#: Serbian format does, whether a position holds a letter or a digit, so an ``8`` read where
+#: a letter stands is a ``B``: two letters, three digits, two letters (France, Italy,
+#: Slovakia, Croatia, Montenegro); two letters, four digits, one or two letters (Croatia);
+#: two or three letters and digits (Poland and others); a digit, a letter, a letter or
+#: digit and four digits (Czechia). Foreign plates read in no layout are kept as read.
+FOREIGN_LAYOUTS = ("LLDDDLL", "LLDDDDLL", "LLDDDDL", "LLDDDDD", "LLLDDDD", "DLXDDDD")
+#: Most positions a foreign read may be changed in to fit one of :data:`FOREIGN_LAYOUTS`.
+MAX_FOREIGN_FOLDS = 2
+_LAYOUT_CHARACTERS = {"L": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "D": "0123456789",
+                      "X": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 # A district code may have lost its diacritic in OCR (ČA read as CA).
 _DIACRITICS = {"C": "ČĆ", "S": "Š", "Z": "Ž", "D": "Đ"}
 _BARE = str.maketrans({"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z", "Đ": "D"})
@@ -179,9 +190,56 @@ def read_choices(positions: Sequence[Choices], *, max_corrections: int = 2,
         if len(positions) in (7, 8) else None
     if serbian is not None:
         return serbian
+    foreign = _foreign_from_choices(positions, min_choice)
+    if foreign is not None:
+        return foreign
     plain = normalise(top, max_corrections=max_corrections)
     return PlateText(plain.text, plain.display, plain.valid, plain.country, plain.corrections,
                      top_confidence)
+
+
+def foreign_layout(text: str) -> str | None:
+    """The layout of :data:`FOREIGN_LAYOUTS` that ``text`` fits as it stands, else ``None``."""
+    for layout in FOREIGN_LAYOUTS:
+        if len(layout) == len(text) and all(
+                ch in _LAYOUT_CHARACTERS[kind] for ch, kind in zip(text, layout)):
+            return layout
+    return None
+
+
+def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
+                          ) -> PlateText | None:
+    """A foreign plate read by a layout of :data:`FOREIGN_LAYOUTS`: each position takes its
+    best alternative of the kind the layout puts there (``8`` → ``B`` where a letter
+    stands), at most :data:`MAX_FOREIGN_FOLDS` changed. ``None`` when no layout fits, when
+    two fit equally well with different texts, or when the result would start like a
+    Serbian plate (a half-read Serbian plate is unreadable, never foreign)."""
+    fits: dict[str, int] = {}
+    for layout in FOREIGN_LAYOUTS:
+        if len(layout) != len(positions):
+            continue
+        chosen, changes = [], 0
+        for choices, kind in zip(positions, layout):
+            confusions = {} if kind == "X" else _AS_LETTER if kind == "L" else _AS_DIGIT
+            pick = _pick(choices, _LAYOUT_CHARACTERS[kind], confusions, min_choice)
+            if pick is None:
+                break
+            chosen.append(pick[0])
+            changes += pick[2]
+        else:
+            text = "".join(chosen)
+            if changes <= MAX_FOREIGN_FOLDS:
+                fits[text] = min(fits.get(text, changes), changes)
+    if not fits:
+        return None
+    fewest = min(fits.values())
+    best = [text for text, changes in fits.items() if changes == fewest]
+    if len(best) != 1 or _looks_serbian(best[0]) or len(set(best[0])) < 4:
+        return None
+    # Confidence as for any foreign read, the engine's in what it read: a position folded
+    # by the layout is no less sure of its shape (O and 0 are one shape on many plates).
+    return PlateText(best[0], best[0], False, "foreign", fewest,
+                     _mean(p[0][1] for p in positions))
 
 
 def look_alike(read: str, kept: str) -> bool:
@@ -367,12 +425,15 @@ def _looks_serbian(text: str) -> bool:
 
 
 def _looks_foreign(text: str) -> bool:
-    """Plate-like: 5–8 characters starting with two letters, with letters and digits.
+    """Plate-like: a layout of :data:`FOREIGN_LAYOUTS`, or 5–8 characters starting with two
+    letters, with letters and digits.
 
     Most European plates start with letters (a region or series). Requiring two digits, two
     letters, a letter other than ``I``/``L`` and four different characters rejects the runs
     of ``I``, ``1`` and ``L`` that borders, bars and shadows are read as.
     """
+    if foreign_layout(text) and len(set(text)) >= 4:
+        return True
     letters = [ch for ch in text if ch.isalpha()]
     digits = sum(ch.isdigit() for ch in text)
     return (

@@ -20,7 +20,9 @@ import numpy as np
 from recognition.errors import ModelUnavailable
 from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
-from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, read_choices
+from recognition.plates.format import (
+    UNREADABLE, Choices, PlateText, clean, foreign_layout, read_choices,
+)
 from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
@@ -160,8 +162,11 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 found = PlateText("", UNREADABLE, False, "unknown",
                                   confidence=found.confidence)
             whole = line.groups == (2, len(line.boxes) - 4, 2)
+            # In a layout of its country, each reader's character may also be a look-alike
+            # of the one kept (8 for B where a letter stands); else they must be the same.
             if (found.country == "foreign" and agreed is None and not cut
-                    and not unanimous_only and unanimous(by_ocr, by_shape)):
+                    and unanimous(by_ocr, by_shape,
+                                  found.text if foreign_layout(found.text) else "")):
                 agreed = (found, found_raw)
             if attempt == 0:
                 result, raw = found, found_raw
@@ -172,7 +177,9 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 # A sure foreign read is final too: a retry could only replace it with a
                 # sure Serbian one, which on 3 × 300 simulated props and the real photos
                 # never happened, and retries double the time a foreign plate takes.
-                sure_foreign = found.country == "foreign" and (
+                # A small plate's (unanimous_only) is not: a retry may still read it as a
+                # whole Serbian one, which an extra blob at its edge had hidden.
+                sure_foreign = found.country == "foreign" and not unanimous_only and (
                     found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
                 # Tesseract finding under half of the characters is no text it knows (a
                 # plate upside down, a pattern), and six groups or more are a line of words
@@ -205,9 +212,11 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         return _unreadable(box)
     if gapped:  # no whole read at any threshold: the lost character is not guessed
         return _unreadable(box, raw, result.confidence)
+    # A foreign read both readers agree on is shown; otherwise only a confident one, and
+    # never from a plate too small for a pooled vote.
     unsure_foreign = result.country == "foreign" and (
-        unanimous_only or (result.confidence < _MIN_FOREIGN_CONFIDENCE
-                           and (agreed is None or result is not agreed[0])))
+        agreed is None or result is not agreed[0]) and (
+        unanimous_only or result.confidence < _MIN_FOREIGN_CONFIDENCE)
     if unsure_foreign or (cut and not result.valid):
         return _unreadable(box, raw, result.confidence)
     return PlateReading(result.text, result.display, raw, result.valid, result.country, box,
