@@ -22,6 +22,7 @@ import numpy as np
 
 from recognition.plates.glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
 from recognition.plates.outline import FIELD_ASPECT, plate_outline
+from recognition.plates.texture import texture_quads
 from recognition.types import Box
 
 #: Detection methods: ``contour`` (rows of character contours), ``cascade`` (OpenCV's Haar
@@ -37,6 +38,9 @@ CROP_HEIGHT_PX = 64
 # heights are not one row.
 _ROW_MARGIN = (2.2, 1.0)
 _ROW_GAP = 1.2
+# Most regions of character texture (recognition.plates.texture) checked per frame, where
+# the row search found no plate: each costs a warp and a search for characters.
+_MAX_TEXTURE_CANDIDATES = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +105,16 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
             candidate = _check(bgr, quad, source, min_characters, width, height)
             if candidate is not None:
                 found.append(candidate)
+        if method in ("contour", "both"):
+            # Bands of character texture where no plate was found yet: plates whose
+            # characters touch their frame show no row of separate blobs.
+            for quad in texture_quads(grey, min_width_px, _MAX_TEXTURE_CANDIDATES):
+                box = _quad_box(quad, width, height)
+                if any(box.iou(c.box) > 0.2 or _inside(c.box, box) for c in found):
+                    continue
+                candidate = _check(bgr, quad, "texture", min_characters, width, height)
+                if candidate is not None:
+                    found.append(candidate)
     except BaseException:
         for candidate in found:  # plate crops nobody would zero otherwise
             forget(candidate)
@@ -390,6 +404,13 @@ def _cascade(grey: np.ndarray, min_width_px: int) -> list[np.ndarray]:
         grey, scaleFactor=1.1, minNeighbors=3, minSize=(min_width_px, min_width_px // 5))
     return [np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
             for x, y, w, h in (found if len(found) else [])]
+
+
+def _quad_box(quad: np.ndarray, width: int, height: int) -> Box:
+    """The box around ``quad``, within the frame."""
+    xs, ys = quad[:, 0], quad[:, 1]
+    return Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
+               int(np.ceil(ys.max()))).clipped(width, height)
 
 
 def _inside(inner: Box, outer: Box) -> bool:
