@@ -15,6 +15,7 @@ from recognition.errors import ModelUnavailable
 from recognition.plates.detect import detect_plates
 from recognition.plates.ocr import TesseractEngine
 from recognition.plates.read import (
+    MIN_FOREIGN_WIDTH_PX,
     MIN_READABLE_WIDTH_PX,
     SURE_WIDTH_PX,
     load_readers,
@@ -106,9 +107,22 @@ def test_a_plate_too_small_to_read_is_unreadable_without_ocr():
 
     frame = scene(("BG123AB", 200, 200, 240))
     (candidate,) = detect_plates(frame)
-    reading = read_candidate(candidate, NoEngine(), min_width_px=candidate.width_px + 1)
+    reading = read_candidate(candidate, NoEngine(), min_width_px=candidate.width_px + 1,
+                             min_foreign_width_px=candidate.width_px + 1)
     assert reading.display == "unreadable"
     assert MIN_READABLE_WIDTH_PX >= 90 and SURE_WIDTH_PX >= 110
+    assert MIN_FOREIGN_WIDTH_PX >= 75
+
+
+def test_a_serbian_plate_below_the_readable_width_is_not_shown_as_valid():
+    # Between MIN_FOREIGN_WIDTH_PX and MIN_READABLE_WIDTH_PX only a foreign read both readers
+    # agree on may be shown; a valid Serbian read from so few pixels is too often wrong.
+    frame = scene(("BG123AB", 200, 200, 240))
+    (candidate,) = detect_plates(frame)
+    assert read_candidate(candidate).text == "BG123AB"
+    small = read_candidate(candidate, min_width_px=candidate.width_px + 1,
+                           min_foreign_width_px=candidate.width_px - 1)
+    assert small.display == "unreadable" and not small.valid
 
 
 def test_real_croatian_photos_are_at_most_foreign_never_serbian():
