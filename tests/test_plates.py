@@ -201,3 +201,12 @@ def test_plate_text_never_reaches_the_log(caplog):
     assert readings
     for reading in readings:
         assert reading.text not in caplog.text and reading.raw not in caplog.text
+
+
+def test_a_lone_edge_before_the_district_code_is_not_read_as_a_character():
+    # The blurred edge of the blue strip, or of a shadow, shows as a thin blob apart from
+    # the district code: the plate is read without it, not as a nine-character foreign one.
+    plate = plate_bgr("BG123AB", width_px=300)
+    cv2.rectangle(plate, (36, 12), (39, plate.shape[0] - 14), (40, 40, 40), thickness=-1)
+    reading = read_plate(plate)
+    assert (reading.text, reading.valid) == ("BG123AB", True)

@@ -160,8 +160,18 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 continue
             found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(
                 line, engine, shapes)
+            boxes, groups = line.boxes, line.groups
+            stray = _stray_end(groups)
+            if stray is not None and not found.valid:
+                # A lone blob before or after a plate's groups is the strip's edge, a
+                # shadow's or the frame's, not a character: the plate is read without it.
+                kept = read_choices(positions[stray], groups=_groups_without(groups, stray))
+                if kept.valid:
+                    found, positions = kept, positions[stray]
+                    by_ocr, by_shape = by_ocr[stray], by_shape[stray]
+                    boxes, groups = boxes[stray], _groups_without(groups, stray)
             if found.valid and (contested(found.text, by_ocr, by_shape)
-                                or not spacing_fits(line.boxes, line.groups)
+                                or not spacing_fits(boxes, groups)
                                 or (unanimous_only
                                     and not unanimous(by_ocr, by_shape, found.text))):
                 # The readers named different characters, or a character was lost between
@@ -169,7 +179,7 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 # still find it (and must pass the same checks).
                 found = PlateText("", UNREADABLE, False, "unknown",
                                   confidence=found.confidence)
-            whole = line.groups == (2, len(line.boxes) - 4, 2)
+            whole = groups == (2, len(boxes) - 4, 2)
             # In a layout of its country, each reader's character may also be a look-alike
             # of the one kept (8 for B where a letter stands); else they must be the same.
             if (found.country == "foreign" and agreed is None and not cut
@@ -271,6 +281,22 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
     positions = [tuple(sorted(p.items(), key=lambda kv: -kv[1])) for p in pooled]
     return (read_choices(positions, groups=line.groups), raws[0], positions,
             (by_ocr, list(by_shape)))
+
+
+def _stray_end(groups: tuple[int, ...]) -> slice | None:
+    """The characters to keep when a lone one, apart from the rest, precedes or follows
+    the groups of a Serbian plate, ``(1, 2, 3|4, 2)`` or ``(2, 3|4, 2, 1)``; else ``None``."""
+    plate = ((2, 3, 2), (2, 4, 2))
+    if len(groups) == 4 and groups[0] == 1 and groups[1:] in plate:
+        return slice(1, None)
+    if len(groups) == 4 and groups[-1] == 1 and groups[:-1] in plate:
+        return slice(0, -1)
+    return None
+
+
+def _groups_without(groups: tuple[int, ...], kept: slice) -> tuple[int, ...]:
+    """``groups`` without the lone group :func:`_stray_end` left out."""
+    return groups[1:] if kept.start == 1 else groups[:-1]
 
 
 def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
