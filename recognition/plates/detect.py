@@ -38,6 +38,9 @@ CROP_HEIGHT_PX = 64
 # heights are not one row.
 _ROW_MARGIN = (2.2, 1.0)
 _ROW_GAP = 1.2
+# A crop whose row of characters reaches its end is widened by this many character heights
+# there (a character and the gap before it) to look for characters beyond.
+_WIDEN = 1.5
 # Most regions of character texture (recognition.plates.texture) checked per frame, where
 # the row search found no plate: each costs a warp and a search for characters.
 _MAX_TEXTURE_CANDIDATES = 3
@@ -188,6 +191,20 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
             return None
         outlined = True
     text_quad = _text_quad(line, matrix)
+    # A row that reaches the end of its crop may go on beyond it: under perspective the far
+    # end's characters are smaller and were not taken into the row found in the frame, and
+    # a character cut by the crop's edge is dropped. The crop is widened there and kept if
+    # it shows more characters.
+    reach = None if outlined else _ends_reached(line, crop.shape[1])
+    if reach is not None:
+        wider, wider_matrix = _warp(bgr, _text_quad(line, matrix, extend=reach))
+        wider_line = _first_line(wider, min_characters)
+        if len(wider_line.boxes) > len(line.boxes):
+            _zero(crop, line.ink)
+            crop, matrix, line = wider, wider_matrix, wider_line
+            text_quad = _text_quad(line, matrix)
+        else:
+            _zero(wider, wider_line.ink)
     # A plate seen in perspective (tilted back, turned far) is straightened by the corners
     # of its own light field, when they can be found; kept if no character is lost by it,
     # or if it shows the groups of a Serbian plate where the row showed something else (a
@@ -231,12 +248,24 @@ def _plate_groups(line: CharacterLine) -> bool:
     return line.groups in ((2, 3, 2), (2, 4, 2))
 
 
-def _text_quad(line: CharacterLine, matrix: np.ndarray) -> np.ndarray:
-    """The characters of ``line`` with the margins a plate has around its text, as a
-    quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``)."""
+def _ends_reached(line: CharacterLine, crop_width: int) -> tuple[float, float] | None:
+    """How far (character heights: left, right) to widen a crop whose row of characters
+    ends within half a character height of the crop's end, or ``None`` if neither does."""
     h = line.height_px / line.scale
-    left = (line.boxes[0].left - line.offset_px) / line.scale - 0.3 * h
-    right = (line.boxes[-1].right - line.offset_px) / line.scale + 0.3 * h
+    left = (line.boxes[0].left - line.offset_px) / line.scale
+    right = (line.boxes[-1].right - line.offset_px) / line.scale
+    reach = (_WIDEN if left < 0.5 * h else 0.0, _WIDEN if right > crop_width - 0.5 * h else 0.0)
+    return reach if any(reach) else None
+
+
+def _text_quad(line: CharacterLine, matrix: np.ndarray,
+               extend: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """The characters of ``line`` with the margins a plate has around its text, as a
+    quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``);
+    ``extend`` widens it by that many character heights more (left, right)."""
+    h = line.height_px / line.scale
+    left = (line.boxes[0].left - line.offset_px) / line.scale - (0.3 + extend[0]) * h
+    right = (line.boxes[-1].right - line.offset_px) / line.scale + (0.3 + extend[1]) * h
     top = min(b.top for b in line.boxes) / line.scale - 0.25 * h
     bottom = max(b.bottom for b in line.boxes) / line.scale + 0.25 * h
     return cv2.perspectiveTransform(
