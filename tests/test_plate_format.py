@@ -14,8 +14,8 @@ from recognition.plates.format import (
     is_taxi,
     normalise,
     random_plate,
-    read_choices,
 )
+from recognition.plates.choices import read_choices
 
 
 def test_all_eighty_district_codes_with_their_seats():

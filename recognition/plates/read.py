@@ -20,9 +20,8 @@ import numpy as np
 from recognition.errors import ModelUnavailable
 from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
-from recognition.plates.format import (
-    UNREADABLE, Choices, PlateText, clean, foreign_layout, read_choices,
-)
+from recognition.plates.choices import read_choices
+from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, foreign_layout
 from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
