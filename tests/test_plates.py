@@ -14,6 +14,7 @@ from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.plates.detect import detect_plates
 from recognition.plates.ocr import TesseractEngine
+from recognition.plates.texture import texture_quads
 from recognition.plates.read import (
     MIN_FOREIGN_WIDTH_PX,
     MIN_READABLE_WIDTH_PX,
@@ -210,3 +211,15 @@ def test_a_lone_edge_before_the_district_code_is_not_read_as_a_character():
     cv2.rectangle(plate, (36, 12), (39, plate.shape[0] - 14), (40, 40, 40), thickness=-1)
     reading = read_plate(plate)
     assert (reading.text, reading.valid) == ("BG123AB", True)
+
+
+def test_bands_of_character_texture_are_proposed_where_the_plate_is():
+    # The texture search (for plates whose characters touch their frame) finds the band of
+    # a real plate's characters, and only a few regions in a whole frame.
+    image = cv2.imread(str(PLATES / "3.jpg"))
+    label = Box(240, 277, 240 + 186, 277 + 44)
+    quads = texture_quads(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), 60, 3)
+    boxes = [Box(int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()), int(q[:, 1].max()))
+             for q in quads]
+    assert 1 <= len(boxes) <= 3
+    assert any(b.iou(label) > 0.5 for b in boxes)
