@@ -52,7 +52,9 @@ def texture_quads(grey: np.ndarray, min_width_px: int, limit: int) -> list[np.nd
                             cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1)))
     band = cv2.morphologyEx(band, cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    for picture in (strong, band, labels):  # outlines of what the frame shows
+        picture.fill(0)
     found = []
     for x, y, w, h, area in stats[1:count]:
         if (w / _SCALE < min_width_px or h / _SCALE < 8
