@@ -144,9 +144,16 @@ def _zero(*pictures: np.ndarray) -> None:
 
 
 def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:
-    """The characters of ``crop`` at the first ink threshold, which reading starts from."""
-    return character_line(crop, min_chars=min_characters,
+    """The characters of ``crop`` at the first ink threshold, which reading starts from;
+    where none are found, those of the crop with its contrast stretched (thin strokes of a
+    dim, blurred plate, which the threshold breaks up)."""
+    line = character_line(crop, min_chars=min_characters,
                           threshold_offset=DEFAULT_THRESHOLD_OFFSET)
+    if line.boxes:
+        return line
+    line.ink.fill(0)
+    return character_line(crop, min_chars=min_characters,
+                          threshold_offset=DEFAULT_THRESHOLD_OFFSET, stretch=True)
 
 
 def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, width: int,

@@ -25,6 +25,9 @@ DEFAULT_THRESHOLD_OFFSET = 10
 # Strokes thinner than this share of the crop height are specks, frame lines or the small
 # Cyrillic code, not characters (an opening removes them).
 _STROKE = 0.05
+# With ``stretch``, crops whose grey levels (2nd to 98th percentile) span less than this are
+# stretched to the full range before thresholding (see _binarise).
+_STRETCH_BELOW = 120
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +71,8 @@ class CharacterLine:
 
 
 def character_line(crop: np.ndarray, *, min_chars: int = 4,
-                   threshold_offset: int = DEFAULT_THRESHOLD_OFFSET) -> CharacterLine:
+                   threshold_offset: int = DEFAULT_THRESHOLD_OFFSET,
+                   stretch: bool = False) -> CharacterLine:
     """Find the characters of a plate in a BGR ``crop`` (the plate, roughly level).
 
     Characters seen at an angle lean (a plate turned away shears its glyphs); the lean is
@@ -81,6 +85,10 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
         threshold_offset: how much darker than its surroundings a pixel must be to count as
             ink (grey levels). Higher drops the halo that blur and JPEG leave and parts
             characters that touch each other or the frame; lower keeps faint strokes.
+        stretch: stretch a low-contrast crop's grey levels to the full range first, so the
+            offset keeps the thin strokes of a dim, blurred plate. Measured on simulated
+            props it reads low-contrast ones less well (the noise is stretched too), so it
+            is a second try where nothing was found (see ``detect``).
 
     Returns:
         The characters, left to right; an empty line if there are not ``min_chars``.
@@ -90,7 +98,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
     scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
     crop = cv2.resize(crop, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    raw = _binarise(crop, threshold_offset)
+    raw = _binarise(crop, threshold_offset, stretch)
     chars, glyphs = _find(raw)
     offset = 0
     if len(chars) >= min_chars:
@@ -198,7 +206,7 @@ def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width + 2 * pad, height), flags=cv2.INTER_NEAREST)
 
 
-def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
+def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.ndarray:
     """255 where the crop shows character ink: dark and unsaturated (the strip and shield are
     coloured), against a local threshold so a shadow across the plate does not swallow it."""
     hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
@@ -218,6 +226,11 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
         blank[:, : _strip_edge(grey, strip_end)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
+    # The ink offset is in grey levels: a dim, low-contrast plate (blur, haze, a blue-lit
+    # car) may be stretched to the full range first, so its thin strokes are not lost.
+    low, high = np.percentile(grey, (2, 98)) if stretch else (0, 255)
+    if 10 < high - low < _STRETCH_BELOW:
+        grey = cv2.convertScaleAbs(grey, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low))
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
     block = max(15, (height // 2) | 1)
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
