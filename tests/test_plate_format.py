@@ -122,12 +122,12 @@ def test_a_position_nothing_was_read_in_makes_the_plate_unreadable():
 
 
 def test_foreign_plates_in_a_known_layout_are_corrected_by_position():
-    # A Czech plate (digit, letter, letter or digit, four digits): "8" where the letter
-    # stands is the B the plate shows; a Slovak one (two letters, three digits, two letters):
-    # "B" among the digits is an 8.
-    czech = read_choices([((ch, 0.95),) for ch in "4839376"])
+    # A Czech plate (digit, letter, letter or digit, four digits): "O" among the digits is
+    # the 0 the plate shows; a Slovak one (two letters, three digits, two letters): "B"
+    # among the digits is an 8.
+    czech = read_choices([((ch, 0.95),) for ch in "2T4O211"])
     assert (czech.text, czech.country, czech.valid, czech.corrections) == (
-        "4B39376", "foreign", False, 1)
+        "2T40211", "foreign", False, 1)
     slovak = read_choices([((ch, 0.95),) for ch in "RK87BAC"], groups=(2, 5))
     assert (slovak.text, slovak.country, slovak.valid) == ("RK878AC", "foreign", False)
     assert foreign_layout("RK878AC") == "LLDDDLL" and foreign_layout("RK87BAC") is None
@@ -140,3 +140,6 @@ def test_layouts_never_make_a_serbian_looking_or_far_off_read_foreign():
     # Runs of one or two shapes (a border, bars) are no plate in any layout.
     assert read_choices([((ch, 0.95),) for ch in "8B8B8B8"]).country == "unknown"
     assert normalise("1234567").country == "unknown"
+    # Digits alone are no plate, though 1Z34567 would fit the Czech layout.
+    assert read_choices([((ch, 0.95), ("Z", 0.3)) if ch == "2" else ((ch, 0.95),)
+                         for ch in "1234567"]).country == "unknown"

@@ -223,3 +223,18 @@ def test_bands_of_character_texture_are_proposed_where_the_plate_is():
              for q in quads]
     assert 1 <= len(boxes) <= 3
     assert any(b.iou(label) > 0.5 for b in boxes)
+
+
+@pytest.mark.parametrize("number", ["1234567", "0641234", "7281905"])
+def test_a_number_on_a_poster_is_not_made_a_plate_by_a_layout(number):
+    # Seven digits fit the Czech layout once a digit is read as a letter (2 -> Z): a phone
+    # number or a price must not be shown as a foreign plate.
+    from PIL import Image, ImageDraw
+
+    from recognition.plates.font import font, prop_font_file
+
+    poster = Image.new("RGB", (640, 480), (235, 235, 230))
+    ImageDraw.Draw(poster).text((120, 200), number, fill=(20, 20, 20),
+                                font=font(60, prop_font_file()))
+    frame = cv2.GaussianBlur(np.ascontiguousarray(np.asarray(poster)[..., ::-1]), (3, 3), 0)
+    assert [r.text for r in read_plates(frame) if r.text] == []

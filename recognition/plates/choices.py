@@ -82,7 +82,9 @@ def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
             text = "".join(chosen)
             if changes <= MAX_FOREIGN_FOLDS:
                 fits[text] = min(fits.get(text, changes), changes)
-    if not fits:
+    # Digits alone (a price, a phone number, a date on a poster) are no plate, whatever a
+    # layout would make of them: some position must have been read as a letter.
+    if not fits or not any(p[0][0].isalpha() for p in positions):
         return None
     fewest = min(fits.values())
     best = [text for text, changes in fits.items() if changes == fewest]
