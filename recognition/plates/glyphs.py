@@ -230,7 +230,8 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.n
     # car) may be stretched to the full range first, so its thin strokes are not lost.
     low, high = np.percentile(grey, (2, 98)) if stretch else (0, 255)
     if 10 < high - low < _STRETCH_BELOW:
-        grey = cv2.convertScaleAbs(grey, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low))
+        gain = 255.0 / (high - low)
+        grey = cv2.convertScaleAbs(grey, alpha=gain, beta=-low * gain)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
     block = max(15, (height // 2) | 1)
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
