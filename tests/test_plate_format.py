@@ -9,12 +9,13 @@ from recognition.plates.format import (
     UNREADABLE,
     display,
     district_name,
+    foreign_layout,
     is_serbian,
     is_taxi,
     normalise,
     random_plate,
-    read_choices,
 )
+from recognition.plates.choices import read_choices
 
 
 def test_all_eighty_district_codes_with_their_seats():
@@ -118,3 +119,27 @@ def test_no_corrections_when_the_groups_show_a_character_was_lost():
 def test_a_position_nothing_was_read_in_makes_the_plate_unreadable():
     positions = [((ch, 0.9),) for ch in "BG123A"] + [()]
     assert read_choices(positions).display == UNREADABLE
+
+
+def test_foreign_plates_in_a_known_layout_are_corrected_by_position():
+    # A Czech plate (digit, letter, letter or digit, four digits): "O" among the digits is
+    # the 0 the plate shows; a Slovak one (two letters, three digits, two letters): "B"
+    # among the digits is an 8.
+    czech = read_choices([((ch, 0.95),) for ch in "2T4O211"])
+    assert (czech.text, czech.country, czech.valid, czech.corrections) == (
+        "2T40211", "foreign", False, 1)
+    slovak = read_choices([((ch, 0.95),) for ch in "RK87BAC"], groups=(2, 5))
+    assert (slovak.text, slovak.country, slovak.valid) == ("RK878AC", "foreign", False)
+    assert foreign_layout("RK878AC") == "LLDDDLL" and foreign_layout("RK87BAC") is None
+
+
+def test_layouts_never_make_a_serbian_looking_or_far_off_read_foreign():
+    # Folded into a layout this would start like a Serbian plate (BB, Bajina Bašta): a
+    # half-read Serbian plate stays unreadable.
+    assert read_choices([((ch, 0.95),) for ch in "BB13580"], groups=(2, 5)).country == "unknown"
+    # Runs of one or two shapes (a border, bars) are no plate in any layout.
+    assert read_choices([((ch, 0.95),) for ch in "8B8B8B8"]).country == "unknown"
+    assert normalise("1234567").country == "unknown"
+    # Digits alone are no plate, though 1Z34567 would fit the Czech layout.
+    assert read_choices([((ch, 0.95), ("Z", 0.3)) if ch == "2" else ((ch, 0.95),)
+                         for ch in "1234567"]).country == "unknown"

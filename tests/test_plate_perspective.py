@@ -263,3 +263,12 @@ def test_a_tilted_plate_cut_by_the_frame_edge_is_not_completed_by_guessing():
     cut = box.right - round(0.06 * box.width)
     image = np.ascontiguousarray(image[:, :cut])
     assert not [r for r in read_plates(image) if r.valid and r.text != TILTED_PROP]
+
+
+def test_a_row_cut_short_by_perspective_is_looked_for_beyond_its_crop():
+    # Simulated photo 10 of seed 2: a prop in perspective whose far end's characters are
+    # smaller, so the row found in the frame stopped before the last serial letter; the crop
+    # reaching the row's end is widened there, and the whole plate is read.
+    photo = condition_set(11, seed=2)[10]
+    assert (photo.plate, photo.condition) == ("PT572LT", "perspective")
+    assert [r.text for r in read_plates(photo.image)] == ["PT572LT"]

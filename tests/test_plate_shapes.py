@@ -1,5 +1,6 @@
 """The shape reader: plate glyphs classified by HOG against shapes learnt from real fonts."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -139,3 +140,23 @@ def test_the_pipeline_loads_the_readers_before_the_first_plate():
     pipeline = Pipeline(RecognitionSettings())
     pipeline.warm_up()
     assert _learnt.cache_info().currsize == 1 and pipeline.plates_unavailable is None
+
+
+def test_blue_beside_the_characters_does_not_blank_those_left_of_it():
+    # Slovak plates have a blue shield and coloured dots between their groups, in the left
+    # third of the plate where the EU strip is looked for: only the strip itself (the first
+    # run of blue columns, at the left edge) is blanked, not the letters before the blue.
+    plate = plate_bgr("BG123AB", width_px=300)
+    cv2.rectangle(plate, (92, 18), (97, 48), (200, 60, 0), thickness=-1)  # blue, BGR
+    line = character_line(plate)
+    assert len(line.boxes) == 7
+    assert shape_reader().read(line)[0][0][0] == "B"
+
+
+def test_a_faint_blurred_plate_is_found_with_its_contrast_stretched():
+    # A plate seen through haze or on a blue-lit car spans 30 grey levels: at the usual ink
+    # offset its thin strokes break up and no row is found; stretched first, all seven are.
+    plate = plate_bgr("KG115AN", width_px=130).astype(np.float32)
+    faint = cv2.GaussianBlur(120 + plate * 30 / 255, (3, 3), 0).astype(np.uint8)
+    assert len(character_line(faint).boxes) == 0
+    assert len(character_line(faint, stretch=True).boxes) == 7

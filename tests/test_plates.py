@@ -14,7 +14,9 @@ from device.tools.props import plate_bgr
 from recognition.errors import ModelUnavailable
 from recognition.plates.detect import detect_plates
 from recognition.plates.ocr import TesseractEngine
+from recognition.plates.texture import texture_quads
 from recognition.plates.read import (
+    MIN_FOREIGN_WIDTH_PX,
     MIN_READABLE_WIDTH_PX,
     SURE_WIDTH_PX,
     load_readers,
@@ -106,9 +108,22 @@ def test_a_plate_too_small_to_read_is_unreadable_without_ocr():
 
     frame = scene(("BG123AB", 200, 200, 240))
     (candidate,) = detect_plates(frame)
-    reading = read_candidate(candidate, NoEngine(), min_width_px=candidate.width_px + 1)
+    reading = read_candidate(candidate, NoEngine(), min_width_px=candidate.width_px + 1,
+                             min_foreign_width_px=candidate.width_px + 1)
     assert reading.display == "unreadable"
     assert MIN_READABLE_WIDTH_PX >= 90 and SURE_WIDTH_PX >= 110
+    assert MIN_FOREIGN_WIDTH_PX >= 75
+
+
+def test_a_serbian_plate_below_the_readable_width_is_not_shown_as_valid():
+    # Between MIN_FOREIGN_WIDTH_PX and MIN_READABLE_WIDTH_PX only a foreign read both readers
+    # agree on may be shown; a valid Serbian read from so few pixels is too often wrong.
+    frame = scene(("BG123AB", 200, 200, 240))
+    (candidate,) = detect_plates(frame)
+    assert read_candidate(candidate).text == "BG123AB"
+    small = read_candidate(candidate, min_width_px=candidate.width_px + 1,
+                           min_foreign_width_px=candidate.width_px - 1)
+    assert small.display == "unreadable" and not small.valid
 
 
 def test_real_croatian_photos_are_at_most_foreign_never_serbian():
@@ -122,7 +137,7 @@ def test_real_croatian_photos_are_at_most_foreign_never_serbian():
     assert all(o.country in ("foreign", "unknown") for o in scores.outcomes)
     # Figures for the README come from `oko eval plates`; these pin today's at least.
     assert scores.detected >= 0.8
-    assert scores.exact >= 0.4, [(o.expected, o.read) for o in scores.outcomes]
+    assert scores.exact >= 0.5, [(o.expected, o.read) for o in scores.outcomes]
 
 
 def test_the_detected_box_covers_the_labelled_plate():
@@ -187,3 +202,39 @@ def test_plate_text_never_reaches_the_log(caplog):
     assert readings
     for reading in readings:
         assert reading.text not in caplog.text and reading.raw not in caplog.text
+
+
+def test_a_lone_edge_before_the_district_code_is_not_read_as_a_character():
+    # The blurred edge of the blue strip, or of a shadow, shows as a thin blob apart from
+    # the district code: the plate is read without it, not as a nine-character foreign one.
+    plate = plate_bgr("BG123AB", width_px=300)
+    cv2.rectangle(plate, (36, 12), (39, plate.shape[0] - 14), (40, 40, 40), thickness=-1)
+    reading = read_plate(plate)
+    assert (reading.text, reading.valid) == ("BG123AB", True)
+
+
+def test_bands_of_character_texture_are_proposed_where_the_plate_is():
+    # The texture search (for plates whose characters touch their frame) finds the band of
+    # a real plate's characters, and only a few regions in a whole frame.
+    image = cv2.imread(str(PLATES / "3.jpg"))
+    label = Box(240, 277, 240 + 186, 277 + 44)
+    quads = texture_quads(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), 60, 3)
+    boxes = [Box(int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()), int(q[:, 1].max()))
+             for q in quads]
+    assert 1 <= len(boxes) <= 3
+    assert any(b.iou(label) > 0.5 for b in boxes)
+
+
+@pytest.mark.parametrize("number", ["1234567", "0641234", "7281905"])
+def test_a_number_on_a_poster_is_not_made_a_plate_by_a_layout(number):
+    # Seven digits fit the Czech layout once a digit is read as a letter (2 -> Z): a phone
+    # number or a price must not be shown as a foreign plate.
+    from PIL import Image, ImageDraw
+
+    from recognition.plates.font import font, prop_font_file
+
+    poster = Image.new("RGB", (640, 480), (235, 235, 230))
+    ImageDraw.Draw(poster).text((120, 200), number, fill=(20, 20, 20),
+                                font=font(60, prop_font_file()))
+    frame = cv2.GaussianBlur(np.ascontiguousarray(np.asarray(poster)[..., ::-1]), (3, 3), 0)
+    assert [r.text for r in read_plates(frame) if r.text] == []

@@ -4,9 +4,12 @@ Detection looks for what a plate shows: a row of five to ten dark characters of 
 close together, on a light ground. Character-like contours of the frame are grouped into
 rows; each row's top and bottom lines give a quadrilateral (tilt and turn included). A plate
 whose characters touch its dark border shows no such row (border and characters are one
-blob), so the rotated rectangle of a plate-shaped blob is a candidate too. Each candidate is
-warped level and square-on, kept only if a row of characters is found on the straightened
-crop, and cut out again along the slope and height of those characters. OpenCV 4's Haar
+blob), so the rotated rectangle of a plate-shaped blob is a candidate too (both searches are
+in :mod:`recognition.plates.rows`), and where neither found a plate, bands dense with
+vertical edges (:mod:`recognition.plates.texture`). Each candidate is warped level and
+square-on, kept only if a row of characters is found on the straightened crop (looked for
+again with the contrast stretched if not), cut out again along the slope and height of those
+characters, and widened where the row reaches the crop's end. OpenCV 4's Haar
 cascade for plates (``haarcascade_russian_plate_number``) is available as
 ``method="cascade"``; measured on simulated props it finds 28 % of plates against 99 % (and
 1 of 10 real Croatian ones against 4), so ``contour`` is the default.
@@ -14,7 +17,6 @@ cascade for plates (``haarcascade_russian_plate_number``) is available as
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
@@ -22,21 +24,23 @@ import numpy as np
 
 from recognition.plates.glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
 from recognition.plates.outline import FIELD_ASPECT, plate_outline
+from recognition.plates.rows import (  # noqa: F401  (PLATE_ASPECT: part of this API)
+    PLATE_ASPECT, ROW_MARGIN, cascade_quads, character_rows, row_quad,
+)
+from recognition.plates.texture import texture_quads
 from recognition.types import Box
 
 #: Detection methods: ``contour`` (rows of character contours), ``cascade`` (OpenCV's Haar
 #: cascade for plates, trained on Russian ones), ``both`` (the union, checked the same way).
 DETECTION_METHODS = ("contour", "cascade", "both")
-#: Width over height of a plate (520 × 113 mm).
-PLATE_ASPECT = 520.0 / 113.0
 #: Height of a straightened crop, in pixels (enough for OCR, small enough to stay fast).
 CROP_HEIGHT_PX = 64
-# The row of characters is extended by this many character heights (left, right) before the
-# plate is cut out, in case characters were missed: most often the district code, which the
-# shield (dark in grey) joins into one blob; and characters further apart than _ROW_GAP
-# heights are not one row.
-_ROW_MARGIN = (2.2, 1.0)
-_ROW_GAP = 1.2
+# A crop whose row of characters reaches its end is widened by this many character heights
+# there (a character and the gap before it) to look for characters beyond.
+_WIDEN = 1.5
+# Most regions of character texture (recognition.plates.texture) checked per frame, where
+# the row search found no plate: each costs a warp and a search for characters.
+_MAX_TEXTURE_CANDIDATES = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,9 +95,9 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     quads: list[tuple[np.ndarray, str]] = []
     if method in ("contour", "both"):
-        quads += [(q, "contour") for q in _character_rows(grey, min_width_px)]
+        quads += [(q, "contour") for q in character_rows(grey, min_width_px)]
     if method in ("cascade", "both"):
-        quads += [(q, "cascade") for q in _cascade(grey, min_width_px)]
+        quads += [(q, "cascade") for q in cascade_quads(grey, min_width_px)]
     height, width = grey.shape
     found: list[PlateCandidate] = []
     try:
@@ -101,6 +105,16 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
             candidate = _check(bgr, quad, source, min_characters, width, height)
             if candidate is not None:
                 found.append(candidate)
+        if method in ("contour", "both"):
+            # Bands of character texture where no plate was found yet: plates whose
+            # characters touch their frame show no row of separate blobs.
+            for quad in texture_quads(grey, min_width_px, _MAX_TEXTURE_CANDIDATES):
+                box = _quad_box(quad, width, height)
+                if any(box.iou(c.box) > 0.2 or _inside(c.box, box) for c in found):
+                    continue
+                candidate = _check(bgr, quad, "texture", min_characters, width, height)
+                if candidate is not None:
+                    found.append(candidate)
     except BaseException:
         for candidate in found:  # plate crops nobody would zero otherwise
             forget(candidate)
@@ -133,9 +147,16 @@ def _zero(*pictures: np.ndarray) -> None:
 
 
 def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:
-    """The characters of ``crop`` at the first ink threshold, which reading starts from."""
-    return character_line(crop, min_chars=min_characters,
+    """The characters of ``crop`` at the first ink threshold, which reading starts from;
+    where none are found, those of the crop with its contrast stretched (thin strokes of a
+    dim, blurred plate, which the threshold breaks up)."""
+    line = character_line(crop, min_chars=min_characters,
                           threshold_offset=DEFAULT_THRESHOLD_OFFSET)
+    if line.boxes:
+        return line
+    line.ink.fill(0)
+    return character_line(crop, min_chars=min_characters,
+                          threshold_offset=DEFAULT_THRESHOLD_OFFSET, stretch=True)
 
 
 def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, width: int,
@@ -174,6 +195,20 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
             return None
         outlined = True
     text_quad = _text_quad(line, matrix)
+    # A row that reaches the end of its crop may go on beyond it: under perspective the far
+    # end's characters are smaller and were not taken into the row found in the frame, and
+    # a character cut by the crop's edge is dropped. The crop is widened there and kept if
+    # it shows more characters.
+    reach = None if outlined else _ends_reached(line, crop.shape[1])
+    if reach is not None:
+        wider, wider_matrix = _warp(bgr, _text_quad(line, matrix, extend=reach))
+        wider_line = _first_line(wider, min_characters)
+        if len(wider_line.boxes) > len(line.boxes):
+            _zero(crop, line.ink)
+            crop, matrix, line = wider, wider_matrix, wider_line
+            text_quad = _text_quad(line, matrix)
+        else:
+            _zero(wider, wider_line.ink)
     # A plate seen in perspective (tilted back, turned far) is straightened by the corners
     # of its own light field, when they can be found; kept if no character is lost by it,
     # or if it shows the groups of a Serbian plate where the row showed something else (a
@@ -200,15 +235,16 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
 
 def _inner(quad: np.ndarray, source: str) -> np.ndarray:
     """The characters' part of a search ``quad``: a row's quad less the margins
-    :func:`_row_quad` adds (the quad is 1.5 character heights tall); other quads as they are."""
+    :func:`~recognition.plates.rows.row_quad` adds (the quad is 1.5 character heights tall);
+    other quads as they are."""
     if source != "contour" or quad.shape != (4, 2):
         return quad
     tl, tr, br, bl = quad
     along = (tr - tl) / max(float(np.linalg.norm(tr - tl)), 1.0)
     h = float(np.linalg.norm(bl - tl)) / 1.5
-    if np.linalg.norm(tr - tl) <= (_ROW_MARGIN[0] + _ROW_MARGIN[1]) * h:
+    if np.linalg.norm(tr - tl) <= (ROW_MARGIN[0] + ROW_MARGIN[1]) * h:
         return quad
-    cut_left, cut_right = (_ROW_MARGIN[0] - 0.3) * h * along, (_ROW_MARGIN[1] - 0.3) * h * along
+    cut_left, cut_right = (ROW_MARGIN[0] - 0.3) * h * along, (ROW_MARGIN[1] - 0.3) * h * along
     return np.float32([tl + cut_left, tr - cut_right, br - cut_right, bl + cut_left])
 
 
@@ -217,12 +253,24 @@ def _plate_groups(line: CharacterLine) -> bool:
     return line.groups in ((2, 3, 2), (2, 4, 2))
 
 
-def _text_quad(line: CharacterLine, matrix: np.ndarray) -> np.ndarray:
-    """The characters of ``line`` with the margins a plate has around its text, as a
-    quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``)."""
+def _ends_reached(line: CharacterLine, crop_width: int) -> tuple[float, float] | None:
+    """How far (character heights: left, right) to widen a crop whose row of characters
+    ends within half a character height of the crop's end, or ``None`` if neither does."""
     h = line.height_px / line.scale
-    left = (line.boxes[0].left - line.offset_px) / line.scale - 0.3 * h
-    right = (line.boxes[-1].right - line.offset_px) / line.scale + 0.3 * h
+    left = (line.boxes[0].left - line.offset_px) / line.scale
+    right = (line.boxes[-1].right - line.offset_px) / line.scale
+    reach = (_WIDEN if left < 0.5 * h else 0.0, _WIDEN if right > crop_width - 0.5 * h else 0.0)
+    return reach if any(reach) else None
+
+
+def _text_quad(line: CharacterLine, matrix: np.ndarray,
+               extend: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """The characters of ``line`` with the margins a plate has around its text, as a
+    quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``);
+    ``extend`` widens it by that many character heights more (left, right)."""
+    h = line.height_px / line.scale
+    left = (line.boxes[0].left - line.offset_px) / line.scale - (0.3 + extend[0]) * h
+    right = (line.boxes[-1].right - line.offset_px) / line.scale + (0.3 + extend[1]) * h
     top = min(b.top for b in line.boxes) / line.scale - 0.25 * h
     bottom = max(b.bottom for b in line.boxes) / line.scale + 0.25 * h
     return cv2.perspectiveTransform(
@@ -246,7 +294,7 @@ def _refined(line: CharacterLine, matrix: np.ndarray) -> np.ndarray | None:
     was found in a crop warped from the frame by ``matrix``."""
     rows = np.float32([[(b.left - line.offset_px) / line.scale, b.top / line.scale,
                         b.width / line.scale, b.height / line.scale] for b in line.boxes])
-    quad = _row_quad(rows)
+    quad = row_quad(rows)
     if quad is None:
         return None
     return cv2.perspectiveTransform(quad[None], np.linalg.inv(matrix))[0]
@@ -270,126 +318,11 @@ def _warp(bgr: np.ndarray, quad: np.ndarray, *, aspect: float | None = None
     return crop, matrix
 
 
-def _character_rows(grey: np.ndarray, min_width_px: int) -> list[np.ndarray]:
-    """Quadrilaterals around rows of dark character-like blobs of one height.
-
-    Each row's top and bottom are fitted separately, so a plate turned away from the camera
-    (its far end shorter) gives a trapezoid that the warp undoes; the quadrilateral's ends
-    are square to the row, which undoes an in-plane tilt.
-    """
-    dark = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                 31, 12)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    quads = _outlines(labels, stats, min_width_px, grey.shape[0])
-    x, y, w, h, area = (stats[1:count, i].astype(np.float32) for i in range(5))
-    min_h = max(8.0, min_width_px / PLATE_ASPECT * 0.5)
-    keep = np.flatnonzero((h >= min_h) & (h <= 0.8 * grey.shape[0]) & (w >= 2) & (w <= 1.2 * h)
-                          & (area >= 0.15 * w * h))
-    blobs = np.stack([x[keep], y[keep], w[keep], h[keep]], axis=1)
-    for row in _rows(blobs):
-        quad = _row_quad(blobs[row])
-        if quad is not None and np.linalg.norm(quad[1] - quad[0]) >= min_width_px:
-            quads.append(quad)
-    return quads
-
-
-def _outlines(labels: np.ndarray, stats: np.ndarray, min_width_px: int, frame_h: int
-              ) -> list[np.ndarray]:
-    """Quadrilaterals around plates whose characters touch the plate's dark border.
-
-    In a small or dirty plate, the threshold joins characters and border into one blob that
-    no row of separate characters shows; its rotated bounding rectangle is the plate.
-    """
-    quads = []
-    # A plate-shaped blob, even tilted by 30°, is wider than tall: most blobs of a frame are
-    # ruled out here, before their pixels are looked at.
-    w_all, h_all = stats[:, 2], stats[:, 3]
-    plausible = (w_all >= min_width_px) & (h_all <= frame_h / 3) & (h_all >= 8) & (
-        w_all >= 1.2 * h_all)
-    plausible[0] = False  # the background
-    for i in np.flatnonzero(plausible):
-        x, y, w, h, area = stats[i]
-        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
-        (cx, cy), (rw, rh), angle = cv2.minAreaRect(
-            np.stack([xs + x, ys + y], axis=1).astype(np.float32))
-        if rw < rh:
-            rw, rh, angle = rh, rw, angle - 90
-        angle = (angle + 90) % 180 - 90  # the same rectangle, its long side within ±90°
-        if not (2.5 <= rw / max(rh, 1.0) <= 7.0) or abs(angle) > 30 or area > 0.6 * rw * rh:
-            continue
-        corners = cv2.boxPoints(((cx, cy), (rw * 1.04, rh * 1.1), angle))
-        total, diff = corners.sum(axis=1), corners[:, 1] - corners[:, 0]
-        quads.append(np.float32([corners[np.argmin(total)], corners[np.argmin(diff)],
-                                 corners[np.argmax(total)], corners[np.argmax(diff)]]))
-    return quads
-
-
-def _rows(blobs: np.ndarray) -> list[list[int]]:
-    """Groups (indices into ``blobs``: x, y, w, h rows) of 4–10 blobs that follow each other
-    like the characters of one line: similar height, level, less than 1.2 heights apart."""
-    order = np.argsort(blobs[:, 0])
-    parent = list(range(len(blobs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for rank, i in enumerate(order):
-        xi, yi, wi, hi = blobs[i]
-        for j in order[rank + 1:]:
-            xj, yj, wj, hj = blobs[j]
-            if xj - (xi + wi) > _ROW_GAP * max(hi, hj):
-                break  # sorted by x: everything further is further away
-            if abs(hi - hj) > 0.3 * max(hi, hj) or xj < xi + 0.5 * wi:
-                continue
-            if abs((yi + hi / 2) - (yj + hj / 2)) <= 0.35 * max(hi, hj):
-                parent[root(int(j))] = root(int(i))
-    groups: dict[int, list[int]] = {}
-    for i in range(len(blobs)):
-        groups.setdefault(root(i), []).append(i)
-    return [g for g in groups.values() if 4 <= len(g) <= 10]
-
-
-def _row_quad(row: np.ndarray) -> np.ndarray | None:
-    """The plate-shaped quadrilateral around one row of character boxes (x, y, w, h)."""
-    cx = row[:, 0] + row[:, 2] / 2
-    tops, bottoms = row[:, 1], row[:, 1] + row[:, 3]
-    top_fit = np.polyfit(cx, tops, 1)
-    bottom_fit = np.polyfit(cx, bottoms, 1)
-    mid_slope = (top_fit[0] + bottom_fit[0]) / 2
-    if abs(mid_slope) > 0.5:  # steeper than ~27°: not a plate held up or on a car
-        return None
-    heights = np.polyval(bottom_fit, cx) - np.polyval(top_fit, cx)
-    if np.any(heights <= 0) or np.max(np.abs(bottoms - tops - heights)) > 0.35 * heights.mean():
-        return None
-    direction = np.array([1.0, mid_slope]) / np.hypot(1.0, mid_slope)
-    normal = np.array([-direction[1], direction[0]])
-    corners = []
-    ends = ((row[:, 0].min(), -_ROW_MARGIN[0]), ((row[:, 0] + row[:, 2]).max(), _ROW_MARGIN[1]))
-    for end, margin in ends:
-        height = np.polyval(bottom_fit, end) - np.polyval(top_fit, end)
-        centre = np.array([end, (np.polyval(bottom_fit, end) + np.polyval(top_fit, end)) / 2])
-        # Margins: _ROW_MARGIN heights along the row, a quarter above and below.
-        centre = centre + margin * height * direction
-        half = 0.75 * height / np.dot(normal, [0.0, 1.0])
-        corners.append((centre - half * normal, centre + half * normal))
-    (tl, bl), (tr, br) = corners
-    return np.float32([tl, tr, br, bl])
-
-
-@functools.cache
-def _plate_cascade() -> cv2.CascadeClassifier:
-    return cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_russian_plate_number.xml")
-
-
-def _cascade(grey: np.ndarray, min_width_px: int) -> list[np.ndarray]:
-    """Boxes from OpenCV's Haar cascade for plates, as quadrilaterals."""
-    found = _plate_cascade().detectMultiScale(
-        grey, scaleFactor=1.1, minNeighbors=3, minSize=(min_width_px, min_width_px // 5))
-    return [np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
-            for x, y, w, h in (found if len(found) else [])]
+def _quad_box(quad: np.ndarray, width: int, height: int) -> Box:
+    """The box around ``quad``, within the frame."""
+    xs, ys = quad[:, 0], quad[:, 1]
+    return Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
+               int(np.ceil(ys.max()))).clipped(width, height)
 
 
 def _inside(inner: Box, outer: Box) -> bool:

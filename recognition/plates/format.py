@@ -7,8 +7,11 @@ can be undone by position. Corrections are capped, and anything that still does 
 reported as unreadable rather than bent into a valid-looking plate.
 
 Text that is plate-like but not Serbian (an EU plate from abroad) is kept as read and marked
-``foreign``; it is not forced into the Serbian layout. There is no format to check it
-against, so it is never ``valid``: ``valid`` means "a well-formed Serbian plate".
+``foreign``; it is not forced into the Serbian layout, though a read that fits a common
+European layout (:data:`FOREIGN_LAYOUTS`) is corrected by position as a Serbian one is.
+There is no registry to check it against, so it is never ``valid``: ``valid`` means "a
+well-formed Serbian plate". Reading from each position's OCR alternatives is in
+:mod:`recognition.plates.choices`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import Sequence
 
 #: One character position as OCR saw it: ``(character, confidence 0–1)`` pairs, best first.
 Choices = tuple[tuple[str, float], ...]
@@ -62,6 +64,15 @@ _SERBIAN = re.compile(
 _AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "Ž": "2",
              "S": "5", "Š": "5", "B": "8", "G": "6", "T": "7", "A": "4"}
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
+#: Layouts of common European plates (L a letter, D a digit, X either), which tell, as the
+#: Serbian format does, whether a position holds a letter or a digit, so an ``8`` read where
+#: a letter stands is a ``B``: two letters, three digits, two letters (France, Italy,
+#: Slovakia, Croatia, Montenegro); two letters, four digits, one or two letters (Croatia);
+#: two or three letters and digits (Poland and others); a digit, a letter, a letter or
+#: digit and four digits (Czechia). Foreign plates read in no layout are kept as read.
+FOREIGN_LAYOUTS = ("LLDDDLL", "LLDDDDLL", "LLDDDDL", "LLDDDDD", "LLLDDDD", "DLXDDDD")
+_LAYOUT_CHARACTERS = {"L": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "D": "0123456789",
+                      "X": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 # A district code may have lost its diacritic in OCR (ČA read as CA).
 _DIACRITICS = {"C": "ČĆ", "S": "Š", "Z": "Ž", "D": "Đ"}
 _BARE = str.maketrans({"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z", "Đ": "D"})
@@ -148,40 +159,13 @@ def _foreign_zeros(text: str) -> str:
     return "".join(chars)
 
 
-def read_choices(positions: Sequence[Choices], *, max_corrections: int = 2,
-                 min_choice: float = 0.1, groups: Sequence[int] | None = None) -> PlateText:
-    """Interpret per-position OCR alternatives as a plate, preferring the engine's own
-    second choices over the fixed confusion table when a position needs a letter or digit.
-
-    Args:
-        positions: one :data:`Choices` per character found on the plate, left to right.
-        max_corrections: as for :func:`normalise`; taking a lower-ranked alternative counts
-            as one correction.
-        min_choice: lowest confidence (0–1) an alternative needs to be taken.
-        groups: characters per group as the plate shows them (split at the shield and the
-            hyphen), if known. Positions are only corrected when the groups are those of a
-            Serbian plate of that length, ``(2, 3, 2)`` or ``(2, 4, 2)``: a character lost
-            or added shifts every position after it, and correcting shifted positions
-            turns a misread into a valid-looking wrong plate.
-
-    Returns:
-        As :func:`normalise`, with ``confidence`` the mean confidence of the characters kept.
-        A position with no alternatives makes the plate unreadable.
-    """
-    if not positions or any(not p for p in positions):
-        return PlateText("", UNREADABLE, False, "unknown",
-                         confidence=_mean(p[0][1] for p in positions if p))
-    top = "".join(p[0][0] for p in positions)
-    top_confidence = _mean(p[0][1] for p in positions)
-    if groups is not None and tuple(groups) != (2, len(positions) - 4, 2):
-        max_corrections = 0
-    serbian = _serbian_from_choices(positions, max_corrections, min_choice) \
-        if len(positions) in (7, 8) else None
-    if serbian is not None:
-        return serbian
-    plain = normalise(top, max_corrections=max_corrections)
-    return PlateText(plain.text, plain.display, plain.valid, plain.country, plain.corrections,
-                     top_confidence)
+def foreign_layout(text: str) -> str | None:
+    """The layout of :data:`FOREIGN_LAYOUTS` that ``text`` fits as it stands, else ``None``."""
+    for layout in FOREIGN_LAYOUTS:
+        if len(layout) == len(text) and all(
+                ch in _LAYOUT_CHARACTERS[kind] for ch, kind in zip(text, layout)):
+            return layout
+    return None
 
 
 def look_alike(read: str, kept: str) -> bool:
@@ -243,73 +227,6 @@ def random_plate(rng: random.Random, *, letters: str = SERIAL_LETTERS_2017,
     return f"{district}{digits}{rng.choice(letters)}{rng.choice(letters)}"
 
 
-def _serbian_from_choices(positions: Sequence[Choices], max_corrections: int,
-                          min_choice: float) -> PlateText | None:
-    district = _district_from_choices(positions[0], positions[1], min_choice)
-    if district is None:
-        return None
-    code, changes, confidences = district
-    chosen = [code]
-    for i, choices in enumerate(positions[2:], start=2):
-        serial = i >= len(positions) - 2
-        allowed = SERIAL_LETTERS_2011 if serial else "0123456789"
-        pick = _pick(choices, allowed, _AS_LETTER if serial else _AS_DIGIT, min_choice)
-        if pick is None:
-            return None
-        ch, confidence, changed = pick
-        chosen.append(ch)
-        confidences.append(confidence)
-        changes += changed
-    text = "".join(chosen)
-    if changes > max_corrections or not is_serbian(text):
-        return None
-    return PlateText(text, display(text), True, "SRB", changes, _mean(confidences))
-
-
-def _pick(choices: Choices, allowed: str, confusions: dict[str, str],
-          min_choice: float) -> tuple[str, float, int] | None:
-    """The best alternative in ``allowed`` as ``(character, confidence, changed 0/1)``."""
-    top, top_confidence = choices[0]
-    if top in allowed:
-        return top, top_confidence, 0
-    for ch, confidence in choices[1:]:
-        if ch in allowed and confidence >= min_choice:
-            return ch, confidence, 1
-    mapped = "O" if top == "Q" else confusions.get(top, "")
-    if mapped and mapped in allowed:
-        # The table is a weaker witness than the engine: halve what the engine said.
-        return mapped, top_confidence / 2, 1
-    return None
-
-
-def _district_from_choices(first: Choices, second: Choices, min_choice: float
-                           ) -> tuple[str, int, list[float]] | None:
-    """The district code best supported by the first two positions' alternatives."""
-    def options(choices: Choices) -> list[tuple[str, float, int]]:
-        found = [(ch, c, int(rank > 0)) for rank, (ch, c) in enumerate(choices)
-                 if ch.isalpha() and (rank == 0 or c >= min_choice)]
-        if choices[0][0] in _AS_LETTER:
-            found.append((_AS_LETTER[choices[0][0]], choices[0][1] / 2, 1))
-        return found
-
-    fits = [(a_changed + b_changed, -(a_conf + b_conf), a + b, [a_conf, b_conf])
-            for a, a_conf, a_changed in options(first)
-            for b, b_conf, b_changed in options(second) if a + b in DISTRICTS]
-    # A lost caron (ĐA read as DA) competes on the engine's confidence in the letters it
-    # did read, so it beats a weak alternative letter (PA) that happens to be a district.
-    restored = _fix_district(first[0][0] + second[0][0])
-    if restored is not None:
-        confidences = [first[0][1], second[0][1]]
-        fits.append((restored[1], -sum(confidences), restored[0], confidences))
-    if not fits:
-        return None
-    fits.sort()
-    changes, score, code, confidences = fits[0]
-    if any(f[2] != code and f[:2] == (changes, score) for f in fits[1:]):
-        return None  # two districts fit equally well (BČ or BĆ): do not pick one
-    return code, changes, confidences
-
-
 def _mean(values) -> float:
     values = list(values)
     return sum(values) / len(values) if values else 0.0
@@ -367,12 +284,15 @@ def _looks_serbian(text: str) -> bool:
 
 
 def _looks_foreign(text: str) -> bool:
-    """Plate-like: 5–8 characters starting with two letters, with letters and digits.
+    """Plate-like: a layout of :data:`FOREIGN_LAYOUTS`, or 5–8 characters starting with two
+    letters, with letters and digits.
 
     Most European plates start with letters (a region or series). Requiring two digits, two
     letters, a letter other than ``I``/``L`` and four different characters rejects the runs
     of ``I``, ``1`` and ``L`` that borders, bars and shadows are read as.
     """
+    if foreign_layout(text) and len(set(text)) >= 4:
+        return True
     letters = [ch for ch in text if ch.isalpha()]
     digits = sum(ch.isdigit() for ch in text)
     return (

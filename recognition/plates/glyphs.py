@@ -25,6 +25,9 @@ DEFAULT_THRESHOLD_OFFSET = 10
 # Strokes thinner than this share of the crop height are specks, frame lines or the small
 # Cyrillic code, not characters (an opening removes them).
 _STROKE = 0.05
+# With ``stretch``, crops whose grey levels (2nd to 98th percentile) span less than this are
+# stretched to the full range before thresholding (see _binarise).
+_STRETCH_BELOW = 120
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +71,8 @@ class CharacterLine:
 
 
 def character_line(crop: np.ndarray, *, min_chars: int = 4,
-                   threshold_offset: int = DEFAULT_THRESHOLD_OFFSET) -> CharacterLine:
+                   threshold_offset: int = DEFAULT_THRESHOLD_OFFSET,
+                   stretch: bool = False) -> CharacterLine:
     """Find the characters of a plate in a BGR ``crop`` (the plate, roughly level).
 
     Characters seen at an angle lean (a plate turned away shears its glyphs); the lean is
@@ -81,6 +85,10 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
         threshold_offset: how much darker than its surroundings a pixel must be to count as
             ink (grey levels). Higher drops the halo that blur and JPEG leave and parts
             characters that touch each other or the frame; lower keeps faint strokes.
+        stretch: stretch a low-contrast crop's grey levels to the full range first, so the
+            offset keeps the thin strokes of a dim, blurred plate. Measured on simulated
+            props it reads low-contrast ones less well (the noise is stretched too), so it
+            is a second try where nothing was found (see ``detect``).
 
     Returns:
         The characters, left to right; an empty line if there are not ``min_chars``.
@@ -90,7 +98,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
     scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
     crop = cv2.resize(crop, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    raw = _binarise(crop, threshold_offset)
+    raw = _binarise(crop, threshold_offset, stretch)
     chars, glyphs = _find(raw)
     offset = 0
     if len(chars) >= min_chars:
@@ -198,7 +206,7 @@ def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width + 2 * pad, height), flags=cv2.INTER_NEAREST)
 
 
-def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
+def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.ndarray:
     """255 where the crop shows character ink: dark and unsaturated (the strip and shield are
     coloured), against a local threshold so a shadow across the plate does not swallow it."""
     hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
@@ -212,13 +220,18 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     blue = saturated & (hue >= 95) & (hue <= 135)
     blank |= blue
     # The strip's blurred, chroma-subsampled edge is dark but no longer blue, and would be
-    # read as an I: blank everything up to a little past the last mostly-blue column in the
-    # left third of the crop.
-    strip = np.flatnonzero(blue[:, : width // 3].mean(axis=0) > 0.3)
-    if strip.size:
-        blank[:, : _strip_edge(grey, strip[-1] + 1)] = True
+    # read as an I: blank everything up to a little past the strip's last column.
+    strip_end = _strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
+    if strip_end:
+        blank[:, : _strip_edge(grey, strip_end)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
+    # The ink offset is in grey levels: a dim, low-contrast plate (blur, haze, a blue-lit
+    # car) may be stretched to the full range first, so its thin strokes are not lost.
+    low, high = np.percentile(grey, (2, 98)) if stretch else (0, 255)
+    if 10 < high - low < _STRETCH_BELOW:
+        gain = 255.0 / (high - low)
+        grey = cv2.convertScaleAbs(grey, alpha=gain, beta=-low * gain)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
     block = max(15, (height // 2) | 1)
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
@@ -236,6 +249,30 @@ def _binarise(crop: np.ndarray, offset: int = 10) -> np.ndarray:
     border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | (
         cv2.morphologyEx(level, cv2.MORPH_OPEN, long) & ink)
     return cv2.subtract(ink, border)
+
+
+def _strip_end(blue_columns: np.ndarray, width: int, height: int) -> int:
+    """The column just past the EU strip, from which columns are mostly blue; 0 if none.
+
+    The strip is the first run of blue columns at least a sixth of the crop's height wide
+    (it is over half a character height). Narrower blue further right is something else,
+    blanked pixel by pixel only: the coloured dots between a Slovak plate's groups, a
+    sticker. Blanking up to the last blue column in the left third, as before, took the
+    letters left of those with it.
+    """
+    columns = np.flatnonzero(blue_columns)
+    # A shadow or a reflection across the strip can leave a few of its columns less blue.
+    max_gap = max(2, round(0.02 * width))
+    runs: list[list[int]] = []
+    for column in columns:
+        if runs and column <= runs[-1][1] + max_gap:
+            runs[-1][1] = int(column)
+        else:
+            runs.append([int(column), int(column)])
+    for first, last in runs:
+        if last + 1 - first >= height / 6:
+            return last + 1
+    return 0
 
 
 def _strip_edge(grey: np.ndarray, column: int) -> int:

@@ -20,7 +20,8 @@ import numpy as np
 from recognition.errors import ModelUnavailable
 from recognition.plates.agreement import contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
-from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, read_choices
+from recognition.plates.choices import read_choices
+from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, foreign_layout
 from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
@@ -32,6 +33,12 @@ from recognition.types import Box
 #: Narrower plates (frame pixels) are reported unreadable without OCR: below ~90 px
 #: (characters under 13 px) reads that come out valid are too often wrong.
 MIN_READABLE_WIDTH_PX = 90
+#: Plates from :data:`MIN_FOREIGN_WIDTH_PX` up to :data:`MIN_READABLE_WIDTH_PX` wide are read,
+#: but only a foreign read both readers agree on is shown. On simulated Serbian props 70–90
+#: px wide (2 × 150, seeds 1 and 2) reading from 75 px made 3 of 75 valid reads wrong, too
+#: many for the error the exhibit must avoid most, and no foreign read, right or wrong; on
+#: real European plates of that size (openalpr_eu_dev) both readers agreeing was right.
+MIN_FOREIGN_WIDTH_PX = 75
 #: Plates narrower than this (but at least :data:`MIN_READABLE_WIDTH_PX`) are only shown
 #: when both readers name every character alike (see :func:`~recognition.plates.agreement.
 #: unanimous`). On simulated props 90–120 px wide (2 × 60, seeds 1 and 2) a gate at 110 px
@@ -103,7 +110,7 @@ def shapes_or_none() -> ShapeReader | None:
 def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                shapes: ShapeReader | None = None, box: Box | None = None,
                cut: bool = False, line: CharacterLine | None = None,
-               unanimous_only: bool = False) -> PlateReading:
+               unanimous_only: bool = False, foreign_only: bool = False) -> PlateReading:
     """Read the plate in a straightened BGR ``crop``.
 
     Args:
@@ -119,6 +126,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             (:attr:`PlateCandidate.line`); saves finding them again.
         unanimous_only: accept a read only when both readers name every character alike
             (for plates too small to trust a pooled vote; see :data:`SURE_WIDTH_PX`).
+        foreign_only: a valid Serbian read is unreadable (for plates too small to read one
+            surely; see :data:`MIN_FOREIGN_WIDTH_PX`).
 
     Returns:
         The reading; ``valid`` is ``False`` and ``text`` empty when it is unreadable.
@@ -150,8 +159,18 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 continue
             found, found_raw, positions, (by_ocr, by_shape) = _read_line_apart(
                 line, engine, shapes)
+            boxes, groups = line.boxes, line.groups
+            stray = _stray_end(groups)
+            if stray is not None and not found.valid:
+                # A lone blob before or after a plate's groups is the strip's edge, a
+                # shadow's or the frame's, not a character: the plate is read without it.
+                kept = read_choices(positions[stray], groups=_groups_without(groups, stray))
+                if kept.valid:
+                    found, positions = kept, positions[stray]
+                    by_ocr, by_shape = by_ocr[stray], by_shape[stray]
+                    boxes, groups = boxes[stray], _groups_without(groups, stray)
             if found.valid and (contested(found.text, by_ocr, by_shape)
-                                or not spacing_fits(line.boxes, line.groups)
+                                or not spacing_fits(boxes, groups)
                                 or (unanimous_only
                                     and not unanimous(by_ocr, by_shape, found.text))):
                 # The readers named different characters, or a character was lost between
@@ -159,9 +178,12 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 # still find it (and must pass the same checks).
                 found = PlateText("", UNREADABLE, False, "unknown",
                                   confidence=found.confidence)
-            whole = line.groups == (2, len(line.boxes) - 4, 2)
+            whole = groups == (2, len(boxes) - 4, 2)
+            # In a layout of its country, each reader's character may also be a look-alike
+            # of the one kept (8 for B where a letter stands); else they must be the same.
             if (found.country == "foreign" and agreed is None and not cut
-                    and not unanimous_only and unanimous(by_ocr, by_shape)):
+                    and unanimous(by_ocr, by_shape,
+                                  found.text if foreign_layout(found.text) else "")):
                 agreed = (found, found_raw)
             if attempt == 0:
                 result, raw = found, found_raw
@@ -172,7 +194,9 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                 # A sure foreign read is final too: a retry could only replace it with a
                 # sure Serbian one, which on 3 × 300 simulated props and the real photos
                 # never happened, and retries double the time a foreign plate takes.
-                sure_foreign = found.country == "foreign" and (
+                # A small plate's (unanimous_only) is not: a retry may still read it as a
+                # whole Serbian one, which an extra blob at its edge had hidden.
+                sure_foreign = found.country == "foreign" and not unanimous_only and (
                     found.confidence >= _MIN_FOREIGN_CONFIDENCE or agreed is not None)
                 # Tesseract finding under half of the characters is no text it knows (a
                 # plate upside down, a pattern), and six groups or more are a line of words
@@ -205,10 +229,12 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         return _unreadable(box)
     if gapped:  # no whole read at any threshold: the lost character is not guessed
         return _unreadable(box, raw, result.confidence)
+    # A foreign read both readers agree on is shown; otherwise only a confident one, and
+    # never from a plate too small for a pooled vote.
     unsure_foreign = result.country == "foreign" and (
-        unanimous_only or (result.confidence < _MIN_FOREIGN_CONFIDENCE
-                           and (agreed is None or result is not agreed[0])))
-    if unsure_foreign or (cut and not result.valid):
+        agreed is None or result is not agreed[0]) and (
+        unanimous_only or result.confidence < _MIN_FOREIGN_CONFIDENCE)
+    if unsure_foreign or (cut and not result.valid) or (foreign_only and result.valid):
         return _unreadable(box, raw, result.confidence)
     return PlateReading(result.text, result.display, raw, result.valid, result.country, box,
                         round(result.confidence, 3))
@@ -256,6 +282,22 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
             (by_ocr, list(by_shape)))
 
 
+def _stray_end(groups: tuple[int, ...]) -> slice | None:
+    """The characters to keep when a lone one, apart from the rest, precedes or follows
+    the groups of a Serbian plate, ``(1, 2, 3|4, 2)`` or ``(2, 3|4, 2, 1)``; else ``None``."""
+    plate = ((2, 3, 2), (2, 4, 2))
+    if len(groups) == 4 and groups[0] == 1 and groups[1:] in plate:
+        return slice(1, None)
+    if len(groups) == 4 and groups[-1] == 1 and groups[:-1] in plate:
+        return slice(0, -1)
+    return None
+
+
+def _groups_without(groups: tuple[int, ...], kept: slice) -> tuple[int, ...]:
+    """``groups`` without the lone group :func:`_stray_end` left out."""
+    return groups[1:] if kept.start == 1 else groups[:-1]
+
+
 def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
     """Whether a valid read from a retry (another threshold) may be shown.
 
@@ -273,9 +315,12 @@ def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
 def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *,
                    shapes: ShapeReader | None = None,
                    min_width_px: float = MIN_READABLE_WIDTH_PX,
-                   sure_width_px: float = SURE_WIDTH_PX) -> PlateReading:
-    """Read a detected plate; one narrower than ``min_width_px`` is unreadable without OCR,
-    one narrower than ``sure_width_px`` is shown only if both readers read it alike.
+                   sure_width_px: float = SURE_WIDTH_PX,
+                   min_foreign_width_px: float = MIN_FOREIGN_WIDTH_PX) -> PlateReading:
+    """Read a detected plate; one narrower than ``min_width_px`` is unreadable without OCR
+    unless it is at least ``min_foreign_width_px`` wide (then only a foreign read both readers
+    agree on is shown), one narrower than ``sure_width_px`` is shown only if both readers
+    read it alike.
 
     Args:
         candidate: from :func:`detect_plates`.
@@ -283,15 +328,17 @@ def read_candidate(candidate: PlateCandidate, reader: OcrEngine | None = None, *
         min_width_px: see :data:`MIN_READABLE_WIDTH_PX`; a plate that small is shown as a
             plate that cannot be read, never as a guess.
         sure_width_px: see :data:`SURE_WIDTH_PX`.
+        min_foreign_width_px: see :data:`MIN_FOREIGN_WIDTH_PX`.
 
     Raises:
         ModelUnavailable: ``reader`` is ``None`` and Tesseract is not installed.
     """
-    if candidate.width_px < min_width_px:
+    if candidate.width_px < min(min_width_px, min_foreign_width_px):
         return _unreadable(candidate.box)
     return read_plate(candidate.crop, reader, shapes=shapes, box=candidate.box,
                       cut=candidate.cut, line=candidate.line,
-                      unanimous_only=candidate.width_px < sure_width_px)
+                      unanimous_only=candidate.width_px < sure_width_px,
+                      foreign_only=candidate.width_px < min_width_px)
 
 
 def read_plates(bgr: np.ndarray, reader: OcrEngine | None = None, *,
