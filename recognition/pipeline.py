@@ -11,7 +11,7 @@ import numpy as np
 
 from recognition.consent import EVERYONE, ConsentZone, hide_faces, split_faces
 from recognition.faces.colour import clothing_colour
-from recognition.faces.cues import read_cues
+from recognition.faces.cues import Cues, read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces import blazeface
 from recognition.faces.quality import identifiable
@@ -80,7 +80,7 @@ class RecognitionSettings:
     max_encodes_per_frame: int = field(
         default=2, metadata=_bounded(1, 50, "faces encoded per frame; the rest wait a frame")
     )
-    cues: bool = field(default=True, metadata={"doc": "read landmark cues every frame"})
+    cues: bool = field(default=True, metadata={"doc": "read landmark cues when faces are detected"})
     plates: bool = field(default=True, metadata={"doc": "look for and read licence plates"})
     # 0.55 is tuned on the development photos: same-person distances there reach 0.525 and
     # different people start at 0.656. It sits below the midpoint because dlib's distances
@@ -214,6 +214,10 @@ class Pipeline:
                 # Under a consent zone small faces are found too, so they can be hidden.
                 min_size_px=0 if zone.enabled else round(s.min_face_px / to_display),
                 tiles=s.detect_tiles,
+                # Faces followed since the last detection were confirmed then: the detector
+                # need not take a second look at them when it is unsure (the dark, turned
+                # faces of an audience would cost one more model run every detection).
+                known=[t.box.scaled(1 / to_display) for t in self._visible],
             )
             boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
             timings["detect"] = _ms_since(started)
@@ -250,8 +254,17 @@ class Pipeline:
             timings["encode"] = _ms_since(started)
 
             started = time.perf_counter()
-            cues = [read_cues(marks) for marks in find_landmarks(rgb, boxes)] \
-                if s.cues and boxes else [None] * len(boxes)
+            # Cues describe a visitor, and a face belongs to one only once its track has a
+            # faceprint: the landmarks (1-2 ms a face) of a face too blurred to identify, or
+            # still waiting its turn in a crowd, would be thrown away. They are read when faces
+            # are detected (10 times a second at 30 frames/s), not on every followed frame: a
+            # blink lasts 100-400 ms, the kiosk shows cues once a second, and the share of
+            # time looking at the camera is the same share of fewer frames.
+            cues: list[Cues | None] = [None] * len(boxes)
+            cued = [i for i, t in enumerate(tracks)
+                    if t.samples and (followed is None or i in encodings)] if s.cues else []
+            for i, marks in zip(cued, find_landmarks(rgb, [boxes[i] for i in cued])):
+                cues[i] = read_cues(marks)
             timings["cues"] = _ms_since(started)
 
             # Thumbnails and clothing are cut from a copy with the hidden faces blurred, so a

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
+from typing import Sequence
 
 import cv2
 import numpy as np
@@ -104,8 +105,8 @@ def load() -> None:
     _network()
 
 
-def detect(rgb: np.ndarray, *, tiles: int = 1,
-           min_score: float | None = None) -> list[tuple[Box, float]]:
+def detect(rgb: np.ndarray, *, tiles: int = 1, min_score: float | None = None,
+           known: Sequence[Box] = ()) -> list[tuple[Box, float]]:
     """Find faces in an RGB image with BlazeFace full-range; raw model boxes, not dlib's.
 
     The model sees a 192×192 copy. With ``tiles`` = 1 that is the whole frame, so in a
@@ -121,6 +122,8 @@ def detect(rgb: np.ndarray, *, tiles: int = 1,
             from :data:`UNSURE_SCORE` that a second, enlarged look confirms (at most
             :data:`MAX_RECHECKS` of them, in one more model run). A number: every box
             scoring at least that, unchecked (for measuring the model itself).
+        known: dlib-style boxes (:func:`to_dlib_box`) of faces found in an earlier frame and
+            followed since; an unsure box on one of them is kept without a second look.
 
     Returns:
         ``(box, score)`` pairs in pixels of ``rgb`` (not clipped), best score first, after
@@ -129,9 +132,16 @@ def detect(rgb: np.ndarray, *, tiles: int = 1,
     if min_score is not None:
         return _search(rgb, min_score, tiles)
     found = _search(rgb, UNSURE_SCORE, tiles)
-    sure = [(box, score) for box, score in found if score >= SURE_SCORE]
-    unsure = [(box, score) for box, score in found if score < SURE_SCORE]
-    return sure + _recheck(rgb, unsure[:MAX_RECHECKS])
+    sure, unsure, followed = [], [], []
+    for box, score in found:
+        if score >= SURE_SCORE:
+            sure.append((box, score))
+        elif any(to_dlib_box(box).iou(face) >= 0.5 for face in known):
+            followed.append((box, score))  # the face was confirmed already
+        else:
+            unsure.append((box, score))
+    kept = sure + followed + _recheck(rgb, unsure[:MAX_RECHECKS])
+    return sorted(kept, key=lambda pair: -pair[1])
 
 
 def _search(rgb: np.ndarray, min_score: float, tiles: int) -> list[tuple[Box, float]]:
