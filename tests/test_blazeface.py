@@ -149,3 +149,18 @@ def test_portrait_frames_are_searched_in_squares_down_the_frame():
     frame, boxes = small_faces_frame(SMALL[:6], face_px=40, size=(480, 640))
     found = detect_faces(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), tiles=2)
     assert found_of(boxes, found) == len(boxes) == len(found)
+
+
+def test_a_followed_face_gets_no_second_look(monkeypatch):
+    frame, _boxes = small_faces_frame(SMALL, face_px=34)
+    image = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    runs = []
+    real = blazeface._detect_once
+    monkeypatch.setattr(blazeface, "_detect_once",
+                        lambda picture, score: runs.append(picture.shape) or real(picture, score))
+    first = detect_faces(image, tiles=2)
+    assert (blazeface.INPUT_PX, blazeface.INPUT_PX, 3) in runs  # some box needed a second look
+    runs.clear()
+    again = detect_faces(image, tiles=2, known=first)  # the same faces, followed since
+    assert again == first
+    assert len(runs) == 2  # the two squares only
