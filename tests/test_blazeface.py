@@ -164,3 +164,17 @@ def test_a_followed_face_gets_no_second_look(monkeypatch):
     again = detect_faces(image, tiles=2, known=first)  # the same faces, followed since
     assert again == first
     assert len(runs) == 2  # the two squares only
+
+
+def test_a_frame_wider_than_two_squares_is_covered_whole():
+    # 640×200: two squares of 200 px would leave the middle unseen; more are used.
+    image = load_bgr("obama.jpg")
+    (face,) = detect_faces(rgb("obama.jpg"), model="hog", upsample=1)
+    scale, margin = 40 / face.width, face.width // 2
+    patch = cv2.resize(image[face.top - margin:face.bottom + margin,
+                             face.left - margin:face.right + margin],
+                       None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    strip = np.full((200, 640, 3), 110, np.uint8)
+    strip[60:60 + patch.shape[0], 290:290 + patch.shape[1]] = patch
+    (found,) = detect_faces(cv2.cvtColor(strip, cv2.COLOR_BGR2RGB), tiles=2)
+    assert 290 < found.left and found.right < 290 + patch.shape[1]

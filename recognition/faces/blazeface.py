@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 from pathlib import Path
 from typing import Sequence
 
@@ -117,7 +118,8 @@ def detect(rgb: np.ndarray, *, tiles: int = 1, min_score: float | None = None,
 
     Args:
         rgb: H×W×3 uint8 image in RGB order.
-        tiles: 1 for the whole frame; N > 1 for N overlapping squares across the frame.
+        tiles: 1 for the whole frame; N > 1 for N overlapping squares across the frame (more
+            if N do not cover it, e.g. 4 for 640×200).
         min_score: ``None`` (the exhibit's way): boxes from :data:`SURE_SCORE`, and those
             from :data:`UNSURE_SCORE` that a second, enlarged look confirms (at most
             :data:`MAX_RECHECKS` of them, in one more model run). A number: every box
@@ -150,6 +152,8 @@ def _search(rgb: np.ndarray, min_score: float, tiles: int) -> list[tuple[Box, fl
     if tiles <= 1 or height == width:
         return sorted(_detect_once(rgb, min_score), key=lambda pair: -pair[1])
     side, across = min(height, width), max(height, width)
+    # Enough squares to cover the frame, however wide it is (two for 4:3 and 16:9).
+    tiles = max(tiles, math.ceil(across / side))
     step = (across - side) / (tiles - 1)
     overlap = side - step  # any face narrower than this lies wholly inside some square
     found: list[tuple[Box, float]] = []
