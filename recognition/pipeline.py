@@ -11,7 +11,7 @@ import numpy as np
 
 from recognition.consent import EVERYONE, ConsentZone, hide_faces, split_faces
 from recognition.faces.colour import clothing_colour
-from recognition.faces.cues import read_cues
+from recognition.faces.cues import Cues, read_cues
 from recognition.errors import ModelUnavailable
 from recognition.faces import blazeface
 from recognition.faces.quality import identifiable
@@ -56,11 +56,12 @@ class RecognitionSettings:
     # BlazeFace by measurement (README, "Small faces"): faces from ~30 px at a tenth of HOG's
     # time; "hog" and "cnn" stay available.
     model: str = field(default="blazeface", metadata={"choices": DETECTION_MODELS, "doc": "detector"})
-    # One pass finds faces from ~40 px at 640 px (about 1.7 m away). Two slices find them from
-    # ~32 px for two more model runs per detection: measured at 2.3-3x the detection time,
-    # more than a third of the frame budget on one core, so they are an option (README).
+    # Two overlapping squares (480 px each at 640×480) find faces from ~30 px (about 2.3 m
+    # away) for one more model run per detection than the whole frame (which finds them from
+    # ~40 px): ~10 ms more per detection, ~3 ms per frame with detection every third frame,
+    # within the third of the frame budget the issue allows (README, "Small faces").
     detect_tiles: int = field(
-        default=1, metadata=_bounded(1, 4, "BlazeFace: overlapping slices searched for small faces")
+        default=2, metadata=_bounded(1, 4, "BlazeFace: 1 whole frame; N overlapping squares across it")
     )
     # 30, not 40: BlazeFace's boxes, mapped to dlib's, put a 40 px face at 38-41 px, and a
     # visitor 1.7 m away must not flicker in and out at the limit.
@@ -79,7 +80,7 @@ class RecognitionSettings:
     max_encodes_per_frame: int = field(
         default=2, metadata=_bounded(1, 50, "faces encoded per frame; the rest wait a frame")
     )
-    cues: bool = field(default=True, metadata={"doc": "read landmark cues every frame"})
+    cues: bool = field(default=True, metadata={"doc": "read landmark cues when faces are detected"})
     plates: bool = field(default=True, metadata={"doc": "look for and read licence plates"})
     # 0.55 is tuned on the development photos: same-person distances there reach 0.525 and
     # different people start at 0.656. It sits below the midpoint because dlib's distances
@@ -213,6 +214,10 @@ class Pipeline:
                 # Under a consent zone small faces are found too, so they can be hidden.
                 min_size_px=0 if zone.enabled else round(s.min_face_px / to_display),
                 tiles=s.detect_tiles,
+                # Faces followed since the last detection were confirmed then: the detector
+                # need not take a second look at them when it is unsure (the dark, turned
+                # faces of an audience would cost one more model run every detection).
+                known=[t.box.scaled(1 / to_display) for t in self._visible],
             )
             boxes = [b.scaled(to_display).clipped(display_w, display_h) for b in boxes]
             timings["detect"] = _ms_since(started)
@@ -249,8 +254,17 @@ class Pipeline:
             timings["encode"] = _ms_since(started)
 
             started = time.perf_counter()
-            cues = [read_cues(marks) for marks in find_landmarks(rgb, boxes)] \
-                if s.cues and boxes else [None] * len(boxes)
+            # Cues describe a visitor, and a face belongs to one only once its track has a
+            # faceprint: the landmarks (1-2 ms a face) of a face too blurred to identify, or
+            # still waiting its turn in a crowd, would be thrown away. They are read when faces
+            # are detected (10 times a second at 30 frames/s), not on every followed frame: a
+            # blink lasts 100-400 ms, the kiosk shows cues once a second, and the share of
+            # time looking at the camera is the same share of fewer frames.
+            cues: list[Cues | None] = [None] * len(boxes)
+            cued = [i for i, t in enumerate(tracks)
+                    if t.samples and (followed is None or i in encodings)] if s.cues else []
+            for i, marks in zip(cued, find_landmarks(rgb, [boxes[i] for i in cued])):
+                cues[i] = read_cues(marks)
             timings["cues"] = _ms_since(started)
 
             # Thumbnails and clothing are cut from a copy with the hidden faces blurred, so a

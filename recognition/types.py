@@ -52,6 +52,10 @@ class Box:
             round(self.bottom * factor),
         )
 
+    def shifted(self, dx: int, dy: int) -> Box:
+        """Return this box moved by ``dx`` pixels right and ``dy`` down."""
+        return Box(self.left + dx, self.top + dy, self.right + dx, self.bottom + dy)
+
     def clipped(self, width: int, height: int) -> Box:
         """Return this box cut to an image of ``width`` × ``height`` pixels."""
         return Box(

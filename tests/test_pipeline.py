@@ -1,5 +1,6 @@
 """Pipeline + dossier on real photos: boxes, labels, returning visitors, time in view."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -87,3 +88,22 @@ def test_reset_zeroes_the_face_templates():
     assert template is not None and template.any()
     pipeline.reset()
     assert not template.any() and pipeline.tracker.tracks == ()
+
+
+def test_cues_are_read_when_faces_are_detected_and_only_for_faces_with_a_faceprint():
+    # Behaviour change (#14): landmark cues were read on every frame for every face; they
+    # are now read on detection frames (and the frame a face is encoded), for tracks with
+    # a faceprint, since only those belong to a visitor who can receive them.
+    pipeline = Pipeline(RecognitionSettings(detect_width_px=640, detect_every=3))
+    base = frame_of("obama.jpg", width=640).image
+    results = [pipeline.process(Frame(shifted(base, 6 * i), i / 30, i)) for i in range(4)]
+    detected = ["detect" in r.timings_ms for r in results]
+    encoded = [r.encoded_tracks > 0 for r in results]
+    cued = [r.faces[0].cues is not None for r in results]
+    assert cued == [d or e for d, e in zip(detected, encoded)]
+    assert cued[0] and cued[3] and not all(cued)
+    # A face too blurred to identify gets no faceprint, so no cues either.
+    blurred = cv2.GaussianBlur(base, (0, 0), 6)
+    fresh = Pipeline(RecognitionSettings(detect_width_px=640, detect_every=1))
+    (face,) = fresh.process(Frame(blurred, 0.0, 0)).faces
+    assert face.encoding is None and face.cues is None

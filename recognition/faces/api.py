@@ -18,9 +18,9 @@ from recognition.faces import blazeface
 from recognition.types import Box
 
 #: Face detectors: ``blazeface`` (MediaPipe's full-range model through OpenCV, the default)
-#: finds faces from ~30 px in ~5 ms per 640×480 frame; ``hog`` (dlib) needs ~80 px without
-#: upsampling and takes ~45 ms; ``cnn`` (dlib) takes seconds per frame without a GPU. The
-#: comparison is in the README ("Small faces").
+#: finds faces from ~30 px in ~15 ms per 640×480 frame (two squares: blazeface.detect);
+#: ``hog`` (dlib) needs ~80 px without upsampling and takes ~45 ms; ``cnn`` (dlib) takes
+#: seconds per frame without a GPU. The comparison is in the README ("Small faces").
 DETECTION_MODELS = ("blazeface", "hog", "cnn")
 
 
@@ -52,7 +52,7 @@ def _to_css(box: Box) -> tuple[int, int, int, int]:
 
 def detect_faces(
     rgb: np.ndarray, *, upsample: int = 0, model: str = "blazeface", min_size_px: int = 0,
-    tiles: int = 1,
+    tiles: int = 1, known: Sequence[Box] = (),
 ) -> list[Box]:
     """Find faces in an RGB image.
 
@@ -63,8 +63,11 @@ def detect_faces(
             4× the time. BlazeFace ignores it: it finds small faces without.
         model: ``"blazeface"``, ``"hog"`` or ``"cnn"`` (see :data:`DETECTION_MODELS`).
         min_size_px: drop faces whose box is narrower than this, in pixels of ``rgb``.
-        tiles: BlazeFace only: also search this many overlapping slices of the frame, for
-            faces down to ~30 px at 640 px wide (one more model run per slice); 1: no slices.
+        tiles: BlazeFace only: 1 searches the whole frame (faces from ~40 px at 640 px
+            wide); N > 1 searches N overlapping squares across it instead (from ~30 px, one
+            model run per square).
+        known: BlazeFace only: boxes of faces found before and followed since, in pixels of
+            ``rgb``; the detector does not look twice at a face it is unsure of there.
 
     Returns:
         Boxes in pixels of ``rgb``, dlib-style (what face_recognition's landmarks and
@@ -77,7 +80,7 @@ def detect_faces(
     height, width = rgb.shape[:2]
     if model == "blazeface":
         boxes = [blazeface.to_dlib_box(box).clipped(width, height)
-                 for box, _score in blazeface.detect(rgb, tiles=tiles)]
+                 for box, _score in blazeface.detect(rgb, tiles=tiles, known=known)]
     else:
         found = models().face_locations(rgb, number_of_times_to_upsample=upsample, model=model)
         boxes = [_to_box(css).clipped(width, height) for css in found]
