@@ -95,11 +95,13 @@ def test_a_mean_faceprint_is_zeroed_when_enrolling_it_fails():
 def test_faceprints_and_crops_of_a_frame_are_zeroed_when_recording_it_fails():
     pipeline, dossier = Pipeline(), Dossier()
     result = pipeline.process(frame_of("obama_and_biden.jpg", width=640))
-    assert [f.encoding is not None for f in result.faces] == [True, True]
+    # The two men get faceprints; the child behind them is too small to be identified.
+    encoded = [f for f in result.faces if f.encoding is not None]
+    assert len(encoded) == 2 and all(f.crop is not None for f in encoded)
     dossier.identities = None  # a broken index: matching the first face fails
     with pytest.raises(AttributeError):
         dossier.record(result)
-    for face in result.faces:
+    for face in encoded:
         assert not face.encoding.any() and not face.crop.any()
 
 
