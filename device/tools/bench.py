@@ -14,13 +14,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import resource
-import socket
 import statistics
-import subprocess
-import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import Callable
 
@@ -34,9 +29,8 @@ from device.engine import Engine
 from device.overlay import annotate
 from device.tools.blur_bench import FACES_OUTSIDE, blur_cost
 from device.tools.bench_city import bench_cameras, format_cameras
-from device.snapshot import rss_mb
 from device.tools.bench_faces import clustering_cost, run_small_faces
-from device.tools.bench_viewers import viewers_drop
+from device.tools.bench_viewers import serving_rss_mb, viewers_cost, viewers_drop
 from recognition.errors import CameraUnavailable
 from recognition.faces import api as face_api
 from recognition.pipeline import Pipeline, RecognitionSettings
@@ -202,77 +196,6 @@ def first_profile_s(path: Path, frames: list[np.ndarray], fps: float,
     finally:
         engine.stop()
     return None
-
-
-def viewers_cost(path: Path, settings: RecognitionSettings, seconds: float,
-                 viewers: int = 5) -> dict:
-    """Analysis fps of the live engine without and with ``viewers`` stream readers."""
-    def measure(n: int) -> float:
-        engine = _engine(path, settings)
-        stop = threading.Event()
-
-        def watch() -> None:  # one kiosk: the MJPEG stream plus a state event a second
-            seq, next_event = -1, 0.0
-            while not stop.is_set():
-                item = engine.wait_jpeg(seq, timeout_s=0.5)
-                if item:
-                    seq = item[0]
-                if time.monotonic() >= next_event:
-                    engine.snapshot()
-                    next_event = time.monotonic() + 1.0
-
-        threads = [threading.Thread(target=watch, daemon=True) for _ in range(n)]
-        engine.start()
-        for thread in threads:
-            thread.start()
-        time.sleep(1.0)  # warm up
-        before = engine.snapshot().health.frames_analysed
-        time.sleep(seconds)
-        rate = (engine.snapshot().health.frames_analysed - before) / seconds
-        stop.set()
-        engine.stop()
-        return rate
-
-    alone, watched = measure(0), measure(viewers)
-    return {"viewers": viewers, "fps_alone": alone, "fps_watched": watched,
-            "cost_pct": max(0.0, (alone - watched) / alone * 100) if alone else 0.0}
-
-
-def serving_rss_mb(path: Path, seconds: float) -> dict:
-    """Steady and peak RSS of a real ``oko run`` on ``path`` with one viewer on the stream.
-
-    Measured in a separate process, so the bench's own decoded frames do not count.
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "device.cli", "run", "--source", f"file:{path}", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parents[2])
-    samples: list[float] = []
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        with urllib.request.urlopen(url + "/stream.mjpg", timeout=5) as stream:
-            end = time.monotonic() + seconds
-            while time.monotonic() < end:
-                stream.read(65536)
-                samples.append(rss_mb(proc.pid))
-    except OSError:
-        pass
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    if not samples:
-        return {"steady": None, "peak": None}
-    return {"steady": statistics.median(samples[len(samples) // 2:]), "peak": max(samples)}
 
 
 def _config(settings: RecognitionSettings) -> Config:

@@ -1,4 +1,5 @@
-"""``oko bench``: what 25 dashboard viewers cost the analysis.
+"""``oko bench``: what serving costs: dashboard viewers' cost to the analysis, and the memory
+of a served ``oko run``.
 
 Each viewer is a thread doing what a kiosk's two streams do to the engine: the MJPEG stream
 waits for every new picture (``wait_jpeg``) and zeroes its copy; the event stream takes a
@@ -12,13 +13,19 @@ which on one core of a PC analyses fewer frames than the clip delivers.
 from __future__ import annotations
 
 import dataclasses
+import socket
+import statistics
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from device.assembly import build_engine
 from device.camera import OpenCVSource
 from device.config import Config, SessionConfig
+from device.snapshot import rss_mb
 from recognition.pipeline import RecognitionSettings
 
 #: Viewers of the measurement: 25 kiosks or phones, as the README promises to serve.
@@ -95,6 +102,53 @@ def viewers_drop(path: Path, settings: RecognitionSettings, seconds: float, *,
             # other 24 add (wake-ups, copies, snapshots, the engine lock).
             "fps_one": fps_one, "frames_per_cpu_s_one": cpu_one,
             "cpu_drop_beyond_one_pct": _drop(cpu_one, cpu_watched)}
+
+
+def viewers_cost(path: Path, settings: RecognitionSettings, seconds: float,
+                 viewers: int = 5) -> dict:
+    """Analysis fps of the live engine on ``path`` without and with ``viewers`` kiosks, at
+    ``settings`` (unlike :func:`viewers_drop`, the analysis need not be the bottleneck)."""
+    alone, _ = analysis_fps(path, settings, seconds, 0)
+    watched, _ = analysis_fps(path, settings, seconds, viewers)
+    return {"viewers": viewers, "fps_alone": alone, "fps_watched": watched,
+            "cost_pct": _drop(alone, watched)}
+
+
+def serving_rss_mb(path: Path, seconds: float) -> dict:
+    """Steady and peak RSS of a real ``oko run`` on ``path`` with one viewer on the stream.
+
+    Measured in a separate process, so the bench's own decoded frames do not count.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "device.cli", "run", "--source", f"file:{path}", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2])
+    samples: list[float] = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with urllib.request.urlopen(url + "/stream.mjpg", timeout=5) as stream:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                stream.read(65536)
+                samples.append(rss_mb(proc.pid))
+    except OSError:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if not samples:
+        return {"steady": None, "peak": None}
+    return {"steady": statistics.median(samples[len(samples) // 2:]), "peak": max(samples)}
 
 
 def _drop(before: float, after: float) -> float:
