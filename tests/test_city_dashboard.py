@@ -18,7 +18,7 @@ JSON = {"X-Requested-With": "fetch"}
 # engine below runs until the end of the module.
 
 def test_with_one_camera_the_state_has_one_camera_and_routes_of_one_place():
-    engine = fed_engine("obama_and_biden.jpg", "obama_and_biden.jpg")
+    engine = fed_engine("two_people.jpg", "two_people.jpg")
     state = create_app(engine).test_client().get("/api/state").get_json()
     assert [(c["id"], c["place"], c["ok"]) for c in state["cameras"]] == [("C1", "Brankov most", True)]
     assert [leg["camera"] for leg in state["visitors"][0]["route"]] == ["C1"]

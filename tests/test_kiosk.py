@@ -19,7 +19,7 @@ from tests.helpers import fed_engine, feed, start_engine
 @pytest.fixture(scope="module")
 def pair():
     """Two visitors seen together (V1 and V2), and the app around them."""
-    engine = fed_engine("obama_and_biden.jpg", "obama_and_biden.jpg")
+    engine = fed_engine("two_people.jpg", "two_people.jpg")
     return engine, create_app(engine).test_client()
 
 

@@ -24,7 +24,7 @@ def watch_lock(monkeypatch, engine, owner, name, calls):
 
 
 def test_snapshot_builds_profiles_and_reads_sys_outside_the_engine_lock(monkeypatch):
-    engine = fed_engine("obama_and_biden.jpg", "obama_and_biden.jpg")
+    engine = fed_engine("two_people.jpg", "two_people.jpg")
     expected_visitors = engine.session.dossier.profiles()
     calls: list[tuple[str, bool]] = []
     for name in ("profiles", "vehicles"):

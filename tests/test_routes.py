@@ -52,7 +52,7 @@ def two_camera_session():
         frame = frame_of("obama.jpg", seq=seq, at_s=seq * 0.3, width=640)
         seen.append(dossier.record(pipeline.process(frame)))
     for seq in range(4):
-        frame = frame_of("obama_and_biden.jpg", seq=seq, at_s=30 + seq * 0.3, width=800)
+        frame = frame_of("two_people.jpg", seq=seq, at_s=30 + seq * 0.3, width=800)
         seen.append(dossier.record(pipeline.process(
             type(frame)(frame.image, frame.captured_s, frame.seq, camera="C2"))))
     return dossier, seen
