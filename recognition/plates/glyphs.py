@@ -25,6 +25,10 @@ DEFAULT_THRESHOLD_OFFSET = 10
 # Strokes thinner than this share of the crop height are specks, frame lines or the small
 # Cyrillic code, not characters (an opening removes them).
 _STROKE = 0.05
+# A blob wider than this share of its height, and than _SPLIT_MEDIAN times its row's median
+# width, is two characters blur has joined (see _split_wide).
+_SPLIT_WIDTH = 0.85
+_SPLIT_MEDIAN = 1.6
 # With ``stretch``, crops whose grey levels (2nd to 98th percentile) span less than this are
 # stretched to the full range before thresholding (see _binarise).
 _STRETCH_BELOW = 120
@@ -59,15 +63,28 @@ class CharacterLine:
         A Serbian plate shows ``(2, 3, 2)`` or ``(2, 4, 2)``: the shield and the hyphen leave
         the gaps.
         """
-        if not self.boxes:
-            return ()
-        sizes, run = [], 1
-        for before, after in zip(self.boxes, self.boxes[1:]):
-            if after.left - before.right > 0.3 * self.height_px:
-                sizes.append(run)
-                run = 0
-            run += 1
-        return (*sizes, run)
+        return _grouped(self.boxes, self.height_px)
+
+
+def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int, ...]:
+    """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`)."""
+    if not boxes:
+        return ()
+    sizes, run = [], 1
+    for before, after in zip(boxes, boxes[1:]):
+        if after.left - before.right > 0.3 * height_px:
+            sizes.append(run)
+            run = 0
+        run += 1
+    return (*sizes, run)
+
+
+def _plate_groups(glyphs: list["_Glyph"]) -> bool:
+    """Whether ``glyphs`` are grouped as a Serbian plate's, (2, 3|4, 2)."""
+    if not glyphs:
+        return False
+    height = float(np.median([g.box.height for g in glyphs]))
+    return _grouped([g.box for g in glyphs], height) in ((2, 3, 2), (2, 4, 2))
 
 
 def character_line(crop: np.ndarray, *, min_chars: int = 4,
@@ -145,6 +162,12 @@ def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
              and y > 0 and y + h < height  # touching an edge: a border, not a glyph
              and x > 0 and x + w < width]
     kept = _trim_ends(_aligned(_joined(sorted(found, key=lambda g: g.box.left))))
+    if kept and not _plate_groups(kept):
+        # Only a row that is not already grouped as a plate is split: on shadowed plates
+        # splitting every wide blob read fewer (2 × 300 simulated props).
+        split = _trim_ends(_split_wide(kept, ink))
+        if _plate_groups(split):
+            kept = split
     glyphs = np.where(np.isin(labels, [i for g in kept for i in g.labels]), 255, 0
                       ).astype(np.uint8)
     kept = [g if g.mark else _Glyph(g.labels, g.box, shape_hint(
@@ -308,6 +331,35 @@ def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
                 out[-1] = _Glyph(last.labels + glyph.labels, union)
                 continue
         out.append(glyph)
+    return out
+
+
+def _split_wide(glyphs: list[_Glyph], ink: np.ndarray) -> list[_Glyph]:
+    """``glyphs`` with each blob as wide as two characters cut in two where least ink joins.
+
+    On a small plate blur thickens strokes until neighbours touch (a district code's ``UB``
+    comes out as one blob, read as ``M``), and the plate then has a character too few. Plate
+    characters are about half as wide as tall; a blob over :data:`_SPLIT_WIDTH` heights wide
+    and :data:`_SPLIT_MEDIAN` times its row's median width is two, parted at the column with
+    the least ink in its middle third.
+    """
+    if len(glyphs) < 3:
+        return glyphs
+    median_w = float(np.median([g.box.width for g in glyphs]))
+    out: list[_Glyph] = []
+    for glyph in glyphs:
+        box = glyph.box
+        if glyph.mark or box.width <= max(_SPLIT_WIDTH * box.height, _SPLIT_MEDIAN * median_w):
+            out.append(glyph)
+            continue
+        columns = (ink[box.top:box.bottom, box.left:box.right] > 0).sum(axis=0)
+        low, high = box.width // 3, box.width - box.width // 3
+        cut = box.left + low + int(np.argmin(columns[low:high]))
+        for left, right in ((box.left, cut), (cut + 1, box.right)):
+            rows = np.flatnonzero((ink[box.top:box.bottom, left:right] > 0).any(axis=1))
+            if rows.size:
+                out.append(_Glyph(glyph.labels, Box(left, box.top + int(rows[0]), right,
+                                                    box.top + int(rows[-1]) + 1)))
     return out
 
 
