@@ -251,3 +251,13 @@ def test_characters_blur_has_joined_are_split_on_small_plates():
         (candidate,) = detect_plates(item.image)
         assert character_line(candidate.crop).groups == (2, 3, 2)
         assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
+def test_a_hard_shadow_across_a_plate_no_longer_swallows_characters():
+    """On shadowed simulated props (seed 1) the crop is divided by its background, so the
+    characters the shadow's edge crosses are kept and the plate is read."""
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(50, seed=1, conditions=("shadow",))
+    for item in (props[10], props[39], props[49]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
