@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from recognition.plates.background import flattened, strip_edge, strip_end
 from recognition.plates.marks import fused_mark, mark_kind, shape_hint
 from recognition.types import Box
 
@@ -105,9 +106,10 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
         threshold_offset: how much darker than its surroundings a pixel must be to count as
             ink (grey levels). Higher drops the halo that blur and JPEG leave and parts
             characters that touch each other or the frame; lower keeps faint strokes.
-        flatten: divide the crop by its background first (see ``_flattened``), so a hard
-            shadow's edge does not take characters with it. Measured on simulated props it
-            is a retry only: as a first look it read fewer real photos (openalpr_eu_dev).
+        flatten: divide the crop by its background first (see
+            :func:`~recognition.plates.background.flattened`), so a hard shadow's edge does
+            not take characters with it. A retry only (see ``read``): as a first look it
+            read fewer real photos (openalpr_eu_dev).
         stretch: stretch a low-contrast crop's grey levels to the full range first, so the
             offset keeps the thin strokes of a dim, blurred plate. Measured on simulated
             props it reads low-contrast ones less well (the noise is stretched too), so it
@@ -251,9 +253,9 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
     blank |= blue
     # The strip's blurred, chroma-subsampled edge is dark but no longer blue, and would be
     # read as an I: blank everything up to a little past the strip's last column.
-    strip_end = _strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
-    if strip_end:
-        blank[:, : _strip_edge(grey, strip_end)] = True
+    strip_end_px = strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
+    if strip_end_px:
+        blank[:, : strip_edge(grey, strip_end_px)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
     # The ink offset is in grey levels: a dim, low-contrast plate (blur, haze, a blue-lit
@@ -263,7 +265,7 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
         gain = 255.0 / (high - low)
         grey = cv2.convertScaleAbs(grey, alpha=gain, beta=-low * gain)
     if flatten:
-        grey = _flattened(grey)
+        grey = flattened(grey, round(_FLATTEN * WORK_CHAR_PX) | 1)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
     block = max(15, (height // 2) | 1)
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
@@ -281,59 +283,6 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
     border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | (
         cv2.morphologyEx(level, cv2.MORPH_OPEN, long) & ink)
     return cv2.subtract(ink, border)
-
-
-def _flattened(grey: np.ndarray) -> np.ndarray:
-    """``grey`` divided by its background, the plate's white as light falls on it.
-
-    A hard shadow across a plate puts a step in the background; near it a local mean
-    threshold takes the shadowed white for ink, and the blob it makes swallows the characters
-    the edge crosses. A closing wider than any stroke fills the characters in, leaving the
-    background with its step, which the division then flattens.
-    """
-    size = round(_FLATTEN * WORK_CHAR_PX) | 1
-    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)
-    background.fill(0)
-    grey.fill(0)  # the plate's picture, replaced by the flattened one
-    return flat
-
-
-def _strip_end(blue_columns: np.ndarray, width: int, height: int) -> int:
-    """The column just past the EU strip, from which columns are mostly blue; 0 if none.
-
-    The strip is the first run of blue columns at least a sixth of the crop's height wide
-    (it is over half a character height). Narrower blue further right is something else,
-    blanked pixel by pixel only: the coloured dots between a Slovak plate's groups, a
-    sticker. Blanking up to the last blue column in the left third, as before, took the
-    letters left of those with it.
-    """
-    columns = np.flatnonzero(blue_columns)
-    # A shadow or a reflection across the strip can leave a few of its columns less blue.
-    max_gap = max(2, round(0.02 * width))
-    runs: list[list[int]] = []
-    for column in columns:
-        if runs and column <= runs[-1][1] + max_gap:
-            runs[-1][1] = int(column)
-        else:
-            runs.append([int(column), int(column)])
-    for first, last in runs:
-        if last + 1 - first >= height / 6:
-            return last + 1
-    return 0
-
-
-def _strip_edge(grey: np.ndarray, column: int) -> int:
-    """The first column right of the blue strip (which ends before ``column``) that is no
-    longer its dark, smeared edge: columns dark over most of the middle rows, as no
-    character's are (a letter next to the strip has white between its strokes there)."""
-    height, width = grey.shape
-    dark = grey[height // 4: 3 * height // 4] < 0.7 * np.percentile(grey, 90)
-    limit = min(width, column + round(0.25 * height))
-    while column < limit and dark[:, column].mean() > 0.6:
-        column += 1
-    return min(width, column + 2)
 
 
 def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
