@@ -93,15 +93,19 @@ def test_no_plate_text_in_the_log(caplog):
     assert "987" not in caplog.text and "KG" not in caplog.text
 
 
-def test_a_plate_smeared_by_motion_is_shown_unreadable_never_guessed():
+def test_a_plate_smeared_by_motion_is_never_guessed():
+    # Smeared sideways, the plate's neighbouring letters run together. Since the glyph stage
+    # splits blobs two characters wide, this smear is read right; either that or
+    # "unreadable" is fine, a different plate never is.
     image = visitor_with_car()
     region = image[480 - 68:460, 400:620]
     region[:] = cv2.filter2D(region, -1, np.full((1, 7), 1 / 7, np.float32))  # a car passing
     _, dossier, results = run([image] * 4)
     readings = [p.reading for r in results for p in r.plates if p.reading is not None]
     assert readings  # the plate is seen and read...
-    assert all((r.valid, r.text, r.display) == (False, "", "unreadable") for r in readings)
-    assert not any(car.valid for car in dossier.vehicles())  # ...and no car is invented
+    plate = PLATE.replace(" ", "").replace("-", "")
+    assert all((r.valid, r.text) in ((False, ""), (True, plate)) for r in readings)
+    assert all(car.text == plate for car in dossier.vehicles() if car.valid)  # none invented
 
 
 @pytest.mark.parametrize("bad", ["blurred away", "covered"])

@@ -238,3 +238,26 @@ def test_a_number_on_a_poster_is_not_made_a_plate_by_a_layout(number):
                                 font=font(60, prop_font_file()))
     frame = cv2.GaussianBlur(np.ascontiguousarray(np.asarray(poster)[..., ::-1]), (3, 3), 0)
     assert [r.text for r in read_plates(frame) if r.text] == []
+
+
+def test_characters_blur_has_joined_are_split_on_small_plates():
+    """On small simulated props (seed 1, 90–120 px wide), blur joins the district code's two
+    letters into one blob; the glyph stage splits it, so the plate is found whole and read."""
+    from device.tools.plate_sim import condition_set
+    from recognition.plates.glyphs import character_line
+
+    props = condition_set(56, seed=1, conditions=("small",))
+    for item in (props[49], props[55]):
+        (candidate,) = detect_plates(item.image)
+        assert character_line(candidate.crop).groups == (2, 3, 2)
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
+def test_a_hard_shadow_across_a_plate_no_longer_swallows_characters():
+    """On shadowed simulated props (seed 1) the crop is divided by its background, so the
+    characters the shadow's edge crosses are kept and the plate is read."""
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(50, seed=1, conditions=("shadow",))
+    for item in (props[10], props[39], props[49]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]

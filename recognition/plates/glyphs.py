@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from recognition.plates.background import flattened, strip_edge, strip_end
 from recognition.plates.marks import fused_mark, mark_kind, shape_hint
 from recognition.types import Box
 
@@ -25,6 +26,13 @@ DEFAULT_THRESHOLD_OFFSET = 10
 # Strokes thinner than this share of the crop height are specks, frame lines or the small
 # Cyrillic code, not characters (an opening removes them).
 _STROKE = 0.05
+# A blob wider than this share of its height, and than _SPLIT_MEDIAN times its row's median
+# width, is two characters blur has joined (see _split_wide).
+_SPLIT_WIDTH = 0.85
+_SPLIT_MEDIAN = 1.6
+# The closing that finds the background is this share of WORK_CHAR_PX wide: wider than any
+# stroke, narrow enough to follow a shadow's edge (0.22–0.7 tried; 0.3 read most).
+_FLATTEN = 0.3
 # With ``stretch``, crops whose grey levels (2nd to 98th percentile) span less than this are
 # stretched to the full range before thresholding (see _binarise).
 _STRETCH_BELOW = 120
@@ -59,20 +67,33 @@ class CharacterLine:
         A Serbian plate shows ``(2, 3, 2)`` or ``(2, 4, 2)``: the shield and the hyphen leave
         the gaps.
         """
-        if not self.boxes:
-            return ()
-        sizes, run = [], 1
-        for before, after in zip(self.boxes, self.boxes[1:]):
-            if after.left - before.right > 0.3 * self.height_px:
-                sizes.append(run)
-                run = 0
-            run += 1
-        return (*sizes, run)
+        return _grouped(self.boxes, self.height_px)
+
+
+def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int, ...]:
+    """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`)."""
+    if not boxes:
+        return ()
+    sizes, run = [], 1
+    for before, after in zip(boxes, boxes[1:]):
+        if after.left - before.right > 0.3 * height_px:
+            sizes.append(run)
+            run = 0
+        run += 1
+    return (*sizes, run)
+
+
+def _plate_groups(glyphs: list["_Glyph"]) -> bool:
+    """Whether ``glyphs`` are grouped as a Serbian plate's, (2, 3|4, 2)."""
+    if not glyphs:
+        return False
+    height = float(np.median([g.box.height for g in glyphs]))
+    return _grouped([g.box for g in glyphs], height) in ((2, 3, 2), (2, 4, 2))
 
 
 def character_line(crop: np.ndarray, *, min_chars: int = 4,
                    threshold_offset: int = DEFAULT_THRESHOLD_OFFSET,
-                   stretch: bool = False) -> CharacterLine:
+                   stretch: bool = False, flatten: bool = False) -> CharacterLine:
     """Find the characters of a plate in a BGR ``crop`` (the plate, roughly level).
 
     Characters seen at an angle lean (a plate turned away shears its glyphs); the lean is
@@ -85,6 +106,10 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
         threshold_offset: how much darker than its surroundings a pixel must be to count as
             ink (grey levels). Higher drops the halo that blur and JPEG leave and parts
             characters that touch each other or the frame; lower keeps faint strokes.
+        flatten: divide the crop by its background first (see
+            :func:`~recognition.plates.background.flattened`), so a hard shadow's edge does
+            not take characters with it. A retry only (see ``read``): as a first look it
+            read fewer real photos (openalpr_eu_dev).
         stretch: stretch a low-contrast crop's grey levels to the full range first, so the
             offset keeps the thin strokes of a dim, blurred plate. Measured on simulated
             props it reads low-contrast ones less well (the noise is stretched too), so it
@@ -98,7 +123,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
     scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
     crop = cv2.resize(crop, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    raw = _binarise(crop, threshold_offset, stretch)
+    raw = _binarise(crop, threshold_offset, stretch, flatten)
     chars, glyphs = _find(raw)
     offset = 0
     if len(chars) >= min_chars:
@@ -145,6 +170,12 @@ def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
              and y > 0 and y + h < height  # touching an edge: a border, not a glyph
              and x > 0 and x + w < width]
     kept = _trim_ends(_aligned(_joined(sorted(found, key=lambda g: g.box.left))))
+    if kept and not _plate_groups(kept):
+        # Only a row that is not already grouped as a plate is split: on shadowed plates
+        # splitting every wide blob read fewer (2 × 300 simulated props).
+        split = _trim_ends(_split_wide(kept, ink))
+        if _plate_groups(split):
+            kept = split
     glyphs = np.where(np.isin(labels, [i for g in kept for i in g.labels]), 255, 0
                       ).astype(np.uint8)
     kept = [g if g.mark else _Glyph(g.labels, g.box, shape_hint(
@@ -206,7 +237,8 @@ def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width + 2 * pad, height), flags=cv2.INTER_NEAREST)
 
 
-def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.ndarray:
+def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
+              flatten: bool = False) -> np.ndarray:
     """255 where the crop shows character ink: dark and unsaturated (the strip and shield are
     coloured), against a local threshold so a shadow across the plate does not swallow it."""
     hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
@@ -221,9 +253,9 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.n
     blank |= blue
     # The strip's blurred, chroma-subsampled edge is dark but no longer blue, and would be
     # read as an I: blank everything up to a little past the strip's last column.
-    strip_end = _strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
-    if strip_end:
-        blank[:, : _strip_edge(grey, strip_end)] = True
+    strip_end_px = strip_end(blue[:, : width // 3].mean(axis=0) > 0.3, width, height)
+    if strip_end_px:
+        blank[:, : strip_edge(grey, strip_end_px)] = True
     if blank.any() and not blank.all():
         grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
     # The ink offset is in grey levels: a dim, low-contrast plate (blur, haze, a blue-lit
@@ -232,6 +264,8 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.n
     if 10 < high - low < _STRETCH_BELOW:
         gain = 255.0 / (high - low)
         grey = cv2.convertScaleAbs(grey, alpha=gain, beta=-low * gain)
+    if flatten:
+        grey = flattened(grey, round(_FLATTEN * WORK_CHAR_PX) | 1)
     grey = cv2.GaussianBlur(grey, (3, 3), 0)  # sensor noise would pepper the strokes with holes
     block = max(15, (height // 2) | 1)
     # A local threshold: light falls unevenly across a plate held by hand, so one threshold
@@ -249,42 +283,6 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False) -> np.n
     border = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | (
         cv2.morphologyEx(level, cv2.MORPH_OPEN, long) & ink)
     return cv2.subtract(ink, border)
-
-
-def _strip_end(blue_columns: np.ndarray, width: int, height: int) -> int:
-    """The column just past the EU strip, from which columns are mostly blue; 0 if none.
-
-    The strip is the first run of blue columns at least a sixth of the crop's height wide
-    (it is over half a character height). Narrower blue further right is something else,
-    blanked pixel by pixel only: the coloured dots between a Slovak plate's groups, a
-    sticker. Blanking up to the last blue column in the left third, as before, took the
-    letters left of those with it.
-    """
-    columns = np.flatnonzero(blue_columns)
-    # A shadow or a reflection across the strip can leave a few of its columns less blue.
-    max_gap = max(2, round(0.02 * width))
-    runs: list[list[int]] = []
-    for column in columns:
-        if runs and column <= runs[-1][1] + max_gap:
-            runs[-1][1] = int(column)
-        else:
-            runs.append([int(column), int(column)])
-    for first, last in runs:
-        if last + 1 - first >= height / 6:
-            return last + 1
-    return 0
-
-
-def _strip_edge(grey: np.ndarray, column: int) -> int:
-    """The first column right of the blue strip (which ends before ``column``) that is no
-    longer its dark, smeared edge: columns dark over most of the middle rows, as no
-    character's are (a letter next to the strip has white between its strokes there)."""
-    height, width = grey.shape
-    dark = grey[height // 4: 3 * height // 4] < 0.7 * np.percentile(grey, 90)
-    limit = min(width, column + round(0.25 * height))
-    while column < limit and dark[:, column].mean() > 0.6:
-        column += 1
-    return min(width, column + 2)
 
 
 def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
@@ -308,6 +306,35 @@ def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
                 out[-1] = _Glyph(last.labels + glyph.labels, union)
                 continue
         out.append(glyph)
+    return out
+
+
+def _split_wide(glyphs: list[_Glyph], ink: np.ndarray) -> list[_Glyph]:
+    """``glyphs`` with each blob as wide as two characters cut in two where least ink joins.
+
+    On a small plate blur thickens strokes until neighbours touch (a district code's ``UB``
+    comes out as one blob, read as ``M``), and the plate then has a character too few. Plate
+    characters are about half as wide as tall; a blob over :data:`_SPLIT_WIDTH` heights wide
+    and :data:`_SPLIT_MEDIAN` times its row's median width is two, parted at the column with
+    the least ink in its middle third.
+    """
+    if len(glyphs) < 3:
+        return glyphs
+    median_w = float(np.median([g.box.width for g in glyphs]))
+    out: list[_Glyph] = []
+    for glyph in glyphs:
+        box = glyph.box
+        if glyph.mark or box.width <= max(_SPLIT_WIDTH * box.height, _SPLIT_MEDIAN * median_w):
+            out.append(glyph)
+            continue
+        columns = (ink[box.top:box.bottom, box.left:box.right] > 0).sum(axis=0)
+        low, high = box.width // 3, box.width - box.width // 3
+        cut = box.left + low + int(np.argmin(columns[low:high]))
+        for left, right in ((box.left, cut), (cut + 1, box.right)):
+            rows = np.flatnonzero((ink[box.top:box.bottom, left:right] > 0).any(axis=1))
+            if rows.size:
+                out.append(_Glyph(glyph.labels, Box(left, box.top + int(rows[0]), right,
+                                                    box.top + int(rows[-1]) + 1)))
     return out
 
 

@@ -57,7 +57,11 @@ _LAYOUTS = ({"stretch": 1.3, "gap": 0.3},)
 # on the real Croatian photos, in another font, either alone 3 of 10, half and half 4.
 _SHAPE_WEIGHT = 0.5
 # Ink thresholds (see plate_glyphs.character_line) tried in turn until a plate reads valid.
-_THRESHOLD_OFFSETS = (DEFAULT_THRESHOLD_OFFSET, 18, 4)
+# The last try is the first threshold on the crop divided by its background
+# (plate_glyphs.character_line's flatten): a hard shadow's edge otherwise takes the characters
+# it crosses with it. On 2 × 150 shadowed simulated props (seeds 1 and 2) 69 → 78 % exact.
+_THRESHOLD_OFFSETS = (DEFAULT_THRESHOLD_OFFSET, 18, 4, DEFAULT_THRESHOLD_OFFSET)
+_FLATTENED_ATTEMPT = 3
 # Least confidence of every position's best alternative in a read from a retry.
 _MIN_RETRY_CHOICE = 0.5
 # A foreign plate has no format to check it against, so it needs a confident read.
@@ -153,7 +157,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             if attempt == 0 and first is not None:
                 line = first
             else:
-                line = character_line(crop, threshold_offset=offset)
+                line = character_line(crop, threshold_offset=offset,
+                                      flatten=attempt == _FLATTENED_ATTEMPT)
                 retry_lines.append(line)
             if not line.boxes:
                 continue

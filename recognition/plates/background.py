@@ -1,0 +1,60 @@
+"""A plate crop's background, for :mod:`recognition.plates.glyphs`: where the EU strip ends,
+and the light falling on the plate's white (a shadow across it), so neither is taken for ink.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def flattened(grey: np.ndarray, size: int) -> np.ndarray:
+    """``grey`` divided by its background, the plate's white as light falls on it.
+
+    A hard shadow across a plate puts a step in the background; near it a local mean
+    threshold takes the shadowed white for ink, and the blob it makes swallows the characters
+    the edge crosses. A closing ``size`` pixels wide, wider than any stroke, fills the
+    characters in, leaving the background with its step, which the division then flattens.
+    """
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)
+    background.fill(0)
+    grey.fill(0)  # the plate's picture, replaced by the flattened one
+    return flat
+
+
+def strip_end(blue_columns: np.ndarray, width: int, height: int) -> int:
+    """The column just past the EU strip, from which columns are mostly blue; 0 if none.
+
+    The strip is the first run of blue columns at least a sixth of the crop's height wide
+    (it is over half a character height). Narrower blue further right is something else,
+    blanked pixel by pixel only: the coloured dots between a Slovak plate's groups, a
+    sticker. Blanking up to the last blue column in the left third, as before, took the
+    letters left of those with it.
+    """
+    columns = np.flatnonzero(blue_columns)
+    # A shadow or a reflection across the strip can leave a few of its columns less blue.
+    max_gap = max(2, round(0.02 * width))
+    runs: list[list[int]] = []
+    for column in columns:
+        if runs and column <= runs[-1][1] + max_gap:
+            runs[-1][1] = int(column)
+        else:
+            runs.append([int(column), int(column)])
+    for first, last in runs:
+        if last + 1 - first >= height / 6:
+            return last + 1
+    return 0
+
+
+def strip_edge(grey: np.ndarray, column: int) -> int:
+    """The first column right of the blue strip (which ends before ``column``) that is no
+    longer its dark, smeared edge: columns dark over most of the middle rows, as no
+    character's are (a letter next to the strip has white between its strokes there)."""
+    height, width = grey.shape
+    dark = grey[height // 4: 3 * height // 4] < 0.7 * np.percentile(grey, 90)
+    limit = min(width, column + round(0.25 * height))
+    while column < limit and dark[:, column].mean() > 0.6:
+        column += 1
+    return min(width, column + 2)
