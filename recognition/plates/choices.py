@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from recognition.plates.format import (
-    _AS_DIGIT, _AS_LETTER, _LAYOUT_CHARACTERS, DISTRICTS, FOREIGN_LAYOUTS,
-    SERIAL_LETTERS_2011, UNREADABLE, Choices, PlateText, _fix_district, _looks_serbian, _mean,
+    AS_DIGIT, AS_LETTER, LAYOUT_CHARACTERS, DISTRICTS, FOREIGN_LAYOUTS,
+    SERIAL_LETTERS_2011, UNREADABLE, Choices, PlateText, fix_district, looks_serbian, mean,
     display, is_serbian, normalise,
 )
 
@@ -42,9 +42,9 @@ def read_choices(positions: Sequence[Choices], *, max_corrections: int = 2,
     """
     if not positions or any(not p for p in positions):
         return PlateText("", UNREADABLE, False, "unknown",
-                         confidence=_mean(p[0][1] for p in positions if p))
+                         confidence=mean(p[0][1] for p in positions if p))
     top = "".join(p[0][0] for p in positions)
-    top_confidence = _mean(p[0][1] for p in positions)
+    top_confidence = mean(p[0][1] for p in positions)
     if groups is not None and tuple(groups) != (2, len(positions) - 4, 2):
         max_corrections = 0
     serbian = _serbian_from_choices(positions, max_corrections, min_choice) \
@@ -72,8 +72,8 @@ def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
             continue
         chosen, changes = [], 0
         for choices, kind in zip(positions, layout):
-            confusions = {} if kind == "X" else _AS_LETTER if kind == "L" else _AS_DIGIT
-            pick = _pick(choices, _LAYOUT_CHARACTERS[kind], confusions, min_choice)
+            confusions = {} if kind == "X" else AS_LETTER if kind == "L" else AS_DIGIT
+            pick = _pick(choices, LAYOUT_CHARACTERS[kind], confusions, min_choice)
             if pick is None:
                 break
             chosen.append(pick[0])
@@ -88,12 +88,12 @@ def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
         return None
     fewest = min(fits.values())
     best = [text for text, changes in fits.items() if changes == fewest]
-    if len(best) != 1 or _looks_serbian(best[0]) or len(set(best[0])) < 4:
+    if len(best) != 1 or looks_serbian(best[0]) or len(set(best[0])) < 4:
         return None
     # Confidence as for any foreign read, the engine's in what it read: a position folded
     # by the layout is no less sure of its shape (O and 0 are one shape on many plates).
     return PlateText(best[0], best[0], False, "foreign", fewest,
-                     _mean(p[0][1] for p in positions))
+                     mean(p[0][1] for p in positions))
 
 
 def _serbian_from_choices(positions: Sequence[Choices], max_corrections: int,
@@ -106,7 +106,7 @@ def _serbian_from_choices(positions: Sequence[Choices], max_corrections: int,
     for i, choices in enumerate(positions[2:], start=2):
         serial = i >= len(positions) - 2
         allowed = SERIAL_LETTERS_2011 if serial else "0123456789"
-        pick = _pick(choices, allowed, _AS_LETTER if serial else _AS_DIGIT, min_choice)
+        pick = _pick(choices, allowed, AS_LETTER if serial else AS_DIGIT, min_choice)
         if pick is None:
             return None
         ch, confidence, changed = pick
@@ -116,7 +116,7 @@ def _serbian_from_choices(positions: Sequence[Choices], max_corrections: int,
     text = "".join(chosen)
     if changes > max_corrections or not is_serbian(text):
         return None
-    return PlateText(text, display(text), True, "SRB", changes, _mean(confidences))
+    return PlateText(text, display(text), True, "SRB", changes, mean(confidences))
 
 
 def _pick(choices: Choices, allowed: str, confusions: dict[str, str],
@@ -141,8 +141,8 @@ def _district_from_choices(first: Choices, second: Choices, min_choice: float
     def options(choices: Choices) -> list[tuple[str, float, int]]:
         found = [(ch, c, int(rank > 0)) for rank, (ch, c) in enumerate(choices)
                  if ch.isalpha() and (rank == 0 or c >= min_choice)]
-        if choices[0][0] in _AS_LETTER:
-            found.append((_AS_LETTER[choices[0][0]], choices[0][1] / 2, 1))
+        if choices[0][0] in AS_LETTER:
+            found.append((AS_LETTER[choices[0][0]], choices[0][1] / 2, 1))
         return found
 
     fits = [(a_changed + b_changed, -(a_conf + b_conf), a + b, [a_conf, b_conf])
@@ -150,7 +150,7 @@ def _district_from_choices(first: Choices, second: Choices, min_choice: float
             for b, b_conf, b_changed in options(second) if a + b in DISTRICTS]
     # A lost caron (ĐA read as DA) competes on the engine's confidence in the letters it
     # did read, so it beats a weak alternative letter (PA) that happens to be a district.
-    restored = _fix_district(first[0][0] + second[0][0])
+    restored = fix_district(first[0][0] + second[0][0])
     if restored is not None:
         confidences = [first[0][1], second[0][1]]
         fits.append((restored[1], -sum(confidences), restored[0], confidences))

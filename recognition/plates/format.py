@@ -59,11 +59,11 @@ UNREADABLE = "unreadable"
 _SERBIAN = re.compile(
     "^(?P<d>" + "|".join(DISTRICTS) + r")(?P<n>\d{3,4})(?P<l>[" + SERIAL_LETTERS_2011 + "]{2})$"
 )
-# Shapes OCR confuses, by the kind of position they land in. Only pairs that really look
-# alike in the plate font are listed; a wider table would "correct" noise into plates.
-_AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "Ž": "2",
-             "S": "5", "Š": "5", "B": "8", "G": "6", "T": "7", "A": "4"}
-_AS_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
+#: Shapes OCR confuses, by the kind of position they land in. Only pairs that really look
+#: alike in the plate font are listed; a wider table would "correct" noise into plates.
+AS_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "Ž": "2",
+            "S": "5", "Š": "5", "B": "8", "G": "6", "T": "7", "A": "4"}
+AS_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
 #: Layouts of common European plates (L a letter, D a digit, X either), which tell, as the
 #: Serbian format does, whether a position holds a letter or a digit, so an ``8`` read where
 #: a letter stands is a ``B``: two letters, three digits, two letters (France, Italy,
@@ -71,8 +71,8 @@ _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "
 #: two or three letters and digits (Poland and others); a digit, a letter, a letter or
 #: digit and four digits (Czechia). Foreign plates read in no layout are kept as read.
 FOREIGN_LAYOUTS = ("LLDDDLL", "LLDDDDLL", "LLDDDDL", "LLDDDDD", "LLLDDDD", "DLXDDDD")
-_LAYOUT_CHARACTERS = {"L": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "D": "0123456789",
-                      "X": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
+LAYOUT_CHARACTERS = {"L": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "D": "0123456789",
+                     "X": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 # A district code may have lost its diacritic in OCR (ČA read as CA).
 _DIACRITICS = {"C": "ČĆ", "S": "Š", "Z": "Ž", "D": "Đ"}
 _BARE = str.maketrans({"Č": "C", "Ć": "C", "Š": "S", "Ž": "Z", "Đ": "D"})
@@ -137,7 +137,7 @@ def normalise(raw: str, *, max_corrections: int = 2) -> PlateText:
     if serbian is not None:
         return serbian
     text = _foreign_zeros(text)
-    if _looks_serbian(text) or not _looks_foreign(text):
+    if looks_serbian(text) or not _looks_foreign(text):
         return PlateText("", UNREADABLE, False, "unknown")
     return PlateText(text, text, False, "foreign")
 
@@ -163,7 +163,7 @@ def foreign_layout(text: str) -> str | None:
     """The layout of :data:`FOREIGN_LAYOUTS` that ``text`` fits as it stands, else ``None``."""
     for layout in FOREIGN_LAYOUTS:
         if len(layout) == len(text) and all(
-                ch in _LAYOUT_CHARACTERS[kind] for ch, kind in zip(text, layout)):
+                ch in LAYOUT_CHARACTERS[kind] for ch, kind in zip(text, layout)):
             return layout
     return None
 
@@ -171,14 +171,14 @@ def foreign_layout(text: str) -> str | None:
 def look_alike(read: str, kept: str) -> bool:
     """Whether the character ``read`` is ``kept`` or one OCR confuses with it across kinds
     (``0``/``O``, ``8``/``B``, ``5``/``S`` …) or by a mark (``C``/``Č``, ``D``/``Đ``)."""
-    return (read == kept or _AS_DIGIT.get(read) == kept or _AS_LETTER.get(read) == kept
+    return (read == kept or AS_DIGIT.get(read) == kept or AS_LETTER.get(read) == kept
             or read.translate(_BARE) == kept.translate(_BARE))
 
 
 def cross_kind(read: str) -> str | None:
     """The look-alike of the other kind (a letter for a digit and back: ``8`` → ``B``,
     ``O`` → ``0``), or ``None`` if ``read`` has none."""
-    return _AS_LETTER.get(read) if read.isdigit() else _AS_DIGIT.get(read)
+    return AS_LETTER.get(read) if read.isdigit() else AS_DIGIT.get(read)
 
 
 def is_serbian(text: str) -> bool:
@@ -227,7 +227,8 @@ def random_plate(rng: random.Random, *, letters: str = SERIAL_LETTERS_2017,
     return f"{district}{digits}{rng.choice(letters)}{rng.choice(letters)}"
 
 
-def _mean(values) -> float:
+def mean(values) -> float:
+    """The mean of ``values`` (0 when there are none): OCR choices' shares, averaged."""
     values = list(values)
     return sum(values) / len(values) if values else 0.0
 
@@ -235,12 +236,12 @@ def _mean(values) -> float:
 def _parse_serbian(text: str, max_corrections: int) -> PlateText | None:
     if len(text) not in (7, 8):
         return None
-    district = _fix_district(text[:2])
+    district = fix_district(text[:2])
     if district is None:
         return None
     code, fixed = district
-    digits = [_AS_DIGIT.get(ch, ch) for ch in text[2:-2]]
-    serial = [_AS_LETTER.get(ch, ch) for ch in text[-2:]]
+    digits = [AS_DIGIT.get(ch, ch) for ch in text[2:-2]]
+    serial = [AS_LETTER.get(ch, ch) for ch in text[-2:]]
     serial = ["O" if ch == "Q" else ch for ch in serial]  # Q is not a serial letter
     candidate = code + "".join(digits) + "".join(serial)
     changes = fixed + sum(a != b for a, b in zip(text[2:], candidate[2:]))
@@ -249,13 +250,13 @@ def _parse_serbian(text: str, max_corrections: int) -> PlateText | None:
     return PlateText(candidate, display(candidate), True, "SRB", changes)
 
 
-def _fix_district(pair: str) -> tuple[str, int] | None:
+def fix_district(pair: str) -> tuple[str, int] | None:
     """The district code ``pair`` was read from and how many characters changed, or ``None``.
 
     A lost caron is restored only when exactly one district fits, so ``SA`` stays Senta and
     ``BC`` (Bečej or Bogatić) is not decided by guessing.
     """
-    letters = "".join(_AS_LETTER.get(ch, ch) for ch in pair)
+    letters = "".join(AS_LETTER.get(ch, ch) for ch in pair)
     fixed = sum(a != b for a, b in zip(pair, letters))
     if letters in DISTRICTS:
         return letters, fixed
@@ -271,11 +272,11 @@ def _fix_district(pair: str) -> tuple[str, int] | None:
     return options[0], fixed + sum(a != b for a, b in zip(pair, options[0]))
 
 
-def _looks_serbian(text: str) -> bool:
+def looks_serbian(text: str) -> bool:
     """A Serbian district code (ambiguous carons allowed) then a digit: a Serbian plate's start."""
     if len(text) < 3 or not text[2].isdigit():
         return False
-    letters = [_AS_LETTER.get(ch, ch).translate(_BARE) for ch in text[:2]]
+    letters = [AS_LETTER.get(ch, ch).translate(_BARE) for ch in text[:2]]
     return any(
         a + b in DISTRICTS
         for a in letters[0] + _DIACRITICS.get(letters[0], "")
