@@ -143,3 +143,33 @@ def test_layouts_never_make_a_serbian_looking_or_far_off_read_foreign():
     # Digits alone are no plate, though 1Z34567 would fit the Czech layout.
     assert read_choices([((ch, 0.95), ("Z", 0.3)) if ch == "2" else ((ch, 0.95),)
                          for ch in "1234567"]).country == "unknown"
+
+
+def test_a_district_code_with_a_caron_twin_is_known():
+    from recognition.plates.format import caron_twin
+
+    assert (caron_twin("VS"), caron_twin("PZ"), caron_twin("SA")) == ("VŠ", "PŽ", "ŠA")
+    assert caron_twin("BG") is None and caron_twin("VŠ") is None
+
+
+def _choices(text: str, share: float = 0.9) -> list[tuple[tuple[str, float], ...]]:
+    return [((ch, share),) for ch in text]
+
+
+def test_the_shape_reader_outvotes_tesseract_only_on_a_character_of_the_wrong_kind():
+    from recognition.plates.agreement import arbitrated
+
+    shapes = _choices("BG9261SR")
+    assert arbitrated(_choices("BGS261SR"), shapes, "BG9261SR")  # S cannot stand for a 9
+    assert not arbitrated(_choices("BG3261SR"), shapes, "BG9261SR")  # 3 is a digit: contested
+    assert not arbitrated(_choices("BGS261SR"), _choices("BG9261SR", 0.6), "BG9261SR")
+
+
+def test_an_outvoted_read_of_a_district_with_a_caron_twin_is_refused():
+    """VS may be VŠ with its caron missed by both readers: on a small plate whose read needed
+    the shape reader to outvote Tesseract, it is unreadable rather than maybe wrong."""
+    from recognition.plates.agreement import arbitrated
+
+    assert not arbitrated(_choices("VSS261SR"), _choices("VS9261SR"), "VS9261SR")
+    assert not arbitrated(_choices("PZS56AB"), _choices("PZ956AB"), "PZ956AB")
+    assert arbitrated(_choices("VPS56AB"), _choices("VP956AB"), "VP956AB")

@@ -261,3 +261,17 @@ def test_a_hard_shadow_across_a_plate_no_longer_swallows_characters():
     props = condition_set(50, seed=1, conditions=("shadow",))
     for item in (props[10], props[39], props[49]):
         assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
+def test_a_small_plate_tesseract_misreads_by_kind_is_read_by_the_shape_reader(monkeypatch):
+    """On a small simulated prop (seed 2, item 13, 90–120 px wide) Tesseract reads one
+    character as one of the wrong kind for its position; the shape reader, sure of it,
+    outvotes it, so the plate is read right where both readers had to agree before."""
+    import recognition.plates.read as read_module
+    from device.tools.plate_sim import condition_set
+
+    item = condition_set(14, seed=2)[13]
+    assert item.condition == "small"
+    assert [r.text for r in read_plates(item.image)] == [item.plate] == ["PE9261SR"]
+    monkeypatch.setattr(read_module, "arbitrated", lambda *args: False)
+    assert [r.text for r in read_plates(item.image)] == [""]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from recognition.plates.format import Choices, cross_kind, look_alike
+from recognition.plates.format import Choices, caron_twin, cross_kind, look_alike
 from recognition.types import Box
 
 #: Tesseract's own best character, at this confidence or more, is a vote against a different
@@ -38,6 +38,9 @@ MIN_SHAPE_CROSS_VOTE = 0.5
 MIN_MARK_SHARE = 0.85
 #: A character only one reader names (the other saw nothing there) needs this much of it.
 MIN_SOLE_VOTE = 0.8
+#: On a small plate, the shape reader's character outvotes Tesseract's of the wrong kind for
+#: its position (``S`` where a digit stands) with this share or more (:func:`arbitrated`).
+MIN_ARBITER_SHARE = 0.8
 _MARKED = "ČĆŠŽĐ"
 
 
@@ -174,3 +177,33 @@ def unanimous(tesseract: Sequence[Choices], shapes: Sequence[Choices], kept: str
         elif t_char.translate(fold) != s_char.translate(fold):
             return False
     return True
+
+
+def arbitrated(tesseract: Sequence[Choices], shapes: Sequence[Choices], kept: str) -> bool:
+    """Whether a small plate's Serbian read ``kept`` may stand although the readers are not
+    :func:`unanimous`: at each position they disagree on, Tesseract's character is of the
+    wrong kind for it (a letter where the format has a digit, or back: ``S`` for ``9``,
+    ``5`` for ``J``), so it is no read of that position, and the shape reader names the kept
+    character with at least :data:`MIN_ARBITER_SHARE`.
+
+    On small plates the shape reader tells letters from digits better than Tesseract, whose
+    wrong-kind characters made many right reads unreadable. But neither reader sees a small
+    caron reliably, so a district code with a twin that differs only by a mark (``VS`` and
+    ``VŠ``, ``PZ`` and ``PŽ``, ``SA`` and ``ŠA``) is refused on an arbitrated read: a wrong
+    plate shown is worse than an unreadable one.
+    """
+    if not tesseract or len(tesseract) != len(shapes) or len(kept) != len(tesseract):
+        return False
+    overruled = False
+    for i, (t, s) in enumerate(zip(tesseract, shapes)):
+        if not t or not s:
+            return False
+        t_char, s_char, s_share = str(t[0][0]), str(s[0][0]), float(s[0][1])
+        if look_alike(t_char, kept[i]) and look_alike(s_char, kept[i]):
+            continue
+        if (s_char == kept[i] and s_share >= MIN_ARBITER_SHARE
+                and t_char.isdigit() != kept[i].isdigit()):
+            overruled = True
+            continue
+        return False
+    return not (overruled and caron_twin(kept[:2]) is not None)

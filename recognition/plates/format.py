@@ -175,6 +175,18 @@ def look_alike(read: str, kept: str) -> bool:
             or read.translate(_BARE) == kept.translate(_BARE))
 
 
+def caron_twin(code: str) -> str | None:
+    """Another district code that differs from ``code`` only by a caron or bar on one of its
+    bare letters (``"VS"`` → ``"VŠ"``, ``"SA"`` → ``"ŠA"``), else ``None``: a read that may
+    have lost the mark OCR rarely sees."""
+    for i, ch in enumerate(code):
+        for marked in _DIACRITICS.get(ch, ""):
+            twin = code[:i] + marked + code[i + 1:]
+            if twin in DISTRICTS:
+                return twin
+    return None
+
+
 def cross_kind(read: str) -> str | None:
     """The look-alike of the other kind (a letter for a digit and back: ``8`` → ``B``,
     ``O`` → ``0``), or ``None`` if ``read`` has none."""

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from recognition.errors import ModelUnavailable
-from recognition.plates.agreement import contested, spacing_fits, unanimous
+from recognition.plates.agreement import arbitrated, contested, spacing_fits, unanimous
 from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.choices import read_choices
 from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, foreign_layout
@@ -41,9 +41,12 @@ MIN_READABLE_WIDTH_PX = 90
 MIN_FOREIGN_WIDTH_PX = 75
 #: Plates narrower than this (but at least :data:`MIN_READABLE_WIDTH_PX`) are only shown
 #: when both readers name every character alike (see :func:`~recognition.plates.agreement.
-#: unanimous`). On simulated props 90–120 px wide (2 × 60, seeds 1 and 2) a gate at 110 px
-#: read 25 % exactly; reading from 90 px with the ordinary checks 63 % but 2.5 % wrong and
-#: valid; with this one, see the README.
+#: unanimous`), or where not, the sure shape reader outvotes a Tesseract character of the
+#: wrong kind for its position (:func:`~recognition.plates.agreement.arbitrated`; on seeds
+#: 1–3 it read 1 / 1 / 3 more plates of 300 right and none wrong). On simulated props
+#: 90–120 px wide (2 × 60, seeds 1 and 2) a gate at 110 px read 25 % exactly; reading from
+#: 90 px with the ordinary checks 63 % but 2.5 % wrong and valid; with this one, see the
+#: README.
 SURE_WIDTH_PX = 110
 # Tesseract reads each plate in these layouts (see plate_ocr.line_image), and each
 # position's alternatives are pooled with the other layouts' and the shape reader's.
@@ -128,8 +131,10 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             from a cut plate: anything else may be missing characters.
         line: the characters of ``crop`` at the first ink threshold, if already found
             (:attr:`PlateCandidate.line`); saves finding them again.
-        unanimous_only: accept a read only when both readers name every character alike
-            (for plates too small to trust a pooled vote; see :data:`SURE_WIDTH_PX`).
+        unanimous_only: accept a read only when both readers name every character alike,
+            or where not, the sure shape reader outvotes a Tesseract character of the wrong
+            kind for its position (:func:`arbitrated`); for plates too small to trust a
+            pooled vote (see :data:`SURE_WIDTH_PX`).
         foreign_only: a valid Serbian read is unreadable (for plates too small to read one
             surely; see :data:`MIN_FOREIGN_WIDTH_PX`).
 
@@ -177,7 +182,8 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             if found.valid and (contested(found.text, by_ocr, by_shape)
                                 or not spacing_fits(boxes, groups)
                                 or (unanimous_only
-                                    and not unanimous(by_ocr, by_shape, found.text))):
+                                    and not unanimous(by_ocr, by_shape, found.text)
+                                    and not arbitrated(by_ocr, by_shape, found.text))):
                 # The readers named different characters, or a character was lost between
                 # others: the plate is not known, and a retry at another threshold may
                 # still find it (and must pass the same checks).
