@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from recognition.plates.glyphs import DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line
+from recognition.plates.glyphs import (
+    DEFAULT_THRESHOLD_OFFSET, PLATE_GROUPS, CharacterLine, character_line,
+)
 from recognition.plates.outline import FIELD_ASPECT, plate_outline
 from recognition.plates.rows import (  # noqa: F401  (PLATE_ASPECT: part of this API)
     PLATE_ASPECT, ROW_MARGIN, cascade_quads, character_rows, row_quad,
@@ -250,7 +252,7 @@ def _inner(quad: np.ndarray, source: str) -> np.ndarray:
 
 def _plate_groups(line: CharacterLine) -> bool:
     """Whether the characters are grouped as on a Serbian plate: 2, then 3 or 4, then 2."""
-    return line.groups in ((2, 3, 2), (2, 4, 2))
+    return line.groups in PLATE_GROUPS
 
 
 def _ends_reached(line: CharacterLine, crop_width: int) -> tuple[float, float] | None:

@@ -26,6 +26,8 @@ DEFAULT_THRESHOLD_OFFSET = 10
 # Strokes thinner than this share of the crop height are specks, frame lines or the small
 # Cyrillic code, not characters (an opening removes them).
 _STROKE = 0.05
+#: Characters per group on a Serbian plate: 2, then 3 or 4, then 2.
+PLATE_GROUPS = ((2, 3, 2), (2, 4, 2))
 # A blob wider than this share of its height, and than _SPLIT_MEDIAN times its row's median
 # width, is two characters blur has joined (see _split_wide).
 _SPLIT_WIDTH = 0.85
@@ -88,7 +90,7 @@ def _plate_groups(glyphs: list["_Glyph"]) -> bool:
     if not glyphs:
         return False
     height = float(np.median([g.box.height for g in glyphs]))
-    return _grouped([g.box for g in glyphs], height) in ((2, 3, 2), (2, 4, 2))
+    return _grouped([g.box for g in glyphs], height) in PLATE_GROUPS
 
 
 def character_line(crop: np.ndarray, *, min_chars: int = 4,

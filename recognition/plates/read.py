@@ -23,7 +23,7 @@ from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.choices import read_choices
 from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, foreign_layout
 from recognition.plates.glyphs import (
-    DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
+    DEFAULT_THRESHOLD_OFFSET, PLATE_GROUPS, CharacterLine, character_line,
 )
 from recognition.plates.marks import with_marks
 from recognition.plates.ocr import OcrEngine, characters, line_image, tesseract
@@ -174,11 +174,12 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             if stray is not None and not found.valid:
                 # A lone blob before or after a plate's groups is the strip's edge, a
                 # shadow's or the frame's, not a character: the plate is read without it.
-                kept = read_choices(positions[stray], groups=_groups_without(groups, stray))
+                rest, rest_groups = stray
+                kept = read_choices(positions[rest], groups=rest_groups)
                 if kept.valid:
-                    found, positions = kept, positions[stray]
-                    by_ocr, by_shape = by_ocr[stray], by_shape[stray]
-                    boxes, groups = boxes[stray], _groups_without(groups, stray)
+                    found, positions = kept, positions[rest]
+                    by_ocr, by_shape = by_ocr[rest], by_shape[rest]
+                    boxes, groups = boxes[rest], rest_groups
             if found.valid and (contested(found.text, by_ocr, by_shape)
                                 or not spacing_fits(boxes, groups)
                                 or (unanimous_only
@@ -293,20 +294,15 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
             (by_ocr, list(by_shape)))
 
 
-def _stray_end(groups: tuple[int, ...]) -> slice | None:
-    """The characters to keep when a lone one, apart from the rest, precedes or follows
-    the groups of a Serbian plate, ``(1, 2, 3|4, 2)`` or ``(2, 3|4, 2, 1)``; else ``None``."""
-    plate = ((2, 3, 2), (2, 4, 2))
-    if len(groups) == 4 and groups[0] == 1 and groups[1:] in plate:
-        return slice(1, None)
-    if len(groups) == 4 and groups[-1] == 1 and groups[:-1] in plate:
-        return slice(0, -1)
+def _stray_end(groups: tuple[int, ...]) -> tuple[slice, tuple[int, ...]] | None:
+    """When a lone character, apart from the rest, precedes or follows the groups of a
+    Serbian plate, ``(1, 2, 3|4, 2)`` or ``(2, 3|4, 2, 1)``: the characters to keep and their
+    groups; else ``None``."""
+    if len(groups) == 4 and groups[0] == 1 and groups[1:] in PLATE_GROUPS:
+        return slice(1, None), groups[1:]
+    if len(groups) == 4 and groups[-1] == 1 and groups[:-1] in PLATE_GROUPS:
+        return slice(0, -1), groups[:-1]
     return None
-
-
-def _groups_without(groups: tuple[int, ...], kept: slice) -> tuple[int, ...]:
-    """``groups`` without the lone group :func:`_stray_end` left out."""
-    return groups[1:] if kept.start == 1 else groups[:-1]
 
 
 def _sure_retry(result: PlateText, positions: Sequence[Choices]) -> bool:
