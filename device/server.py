@@ -36,9 +36,11 @@ class DashboardServer:
     def __init__(self, app, host: str, port: int, *, threads: int = THREADS):
         from waitress.server import create_server
 
+        # Every open connection, listening socket included: ours, so shutdown can close them.
+        self._connections: dict = {}
         try:
             self._server = create_server(
-                app, host=host, port=port, threads=threads,
+                app, map=self._connections, host=host, port=port, threads=threads,
                 asyncore_use_poll=True,  # select() fails beyond 1024 descriptors
                 connection_limit=threads * 2,
                 max_request_body_size=MAX_BODY_BYTES,
@@ -74,4 +76,8 @@ class DashboardServer:
             return
         self._closed.set()
         self._server.task_dispatcher.shutdown(timeout=5)
-        self._server.close()
+        # Closing only the listening socket would leave the loop serving every idle keep-alive
+        # connection (an open facilitator page) and never return: close them all.
+        from waitress import wasyncore
+
+        wasyncore.close_all(self._connections, ignore_all=True)

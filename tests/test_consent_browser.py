@@ -51,8 +51,10 @@ def test_zone_shown_on_the_kiosk_drawn_by_the_facilitator_and_switched_live(live
     (left, top), (right, _), (_, bottom) = zone["polygon"][:3]
     assert abs(left - 0.3) < 0.02 and abs(top - 0.1) < 0.02
     assert abs(right - 0.7) < 0.02 and abs(bottom - 0.9) < 0.02
+    # The settings to copy follow with the page's next status, a moment after the message.
+    console.wait_for_function(
+        "() => document.getElementById('zone-toml').textContent.includes('polygon = [[0.3')")
     assert console.locator("#zone-left").input_value() == f"{left * 100:.1f}"
-    assert "polygon = [[0.3" in console.locator("#zone-toml").inner_text()
     # The running kiosk follows within its once-a-second update: no restart, no reload.
     kiosk.wait_for_function(
         "(want) => document.getElementById('zone').dataset.zone === JSON.stringify(want)",

@@ -8,6 +8,7 @@ const REFRESH_MS = 1000;
 const $ = (id) => document.getElementById(id);
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 let polling = null;
+let changes = 0; // answered sends: a status asked for before the latest one may be stale
 let shown = { visitors: "", watchlist: "", mode: null };
 
 function show(message, isError) {
@@ -29,6 +30,7 @@ async function send(form, submitter) {
     show(t("c.connection_lost"), true);
     return;
   }
+  changes += 1;
   let data = {};
   try { data = await response.json(); } catch (err) { /* an empty or HTML answer */ }
   show(data.message || data.error || String(response.status), !response.ok);
@@ -151,6 +153,7 @@ function renderLesson(lesson) {
 }
 
 async function refresh() {
+  const asked = changes;
   let response;
   try {
     response = await fetch("/facilitator/api/status", { headers: { Accept: "application/json" }, cache: "no-store" });
@@ -166,6 +169,7 @@ async function refresh() {
   }
   if (!response.ok) return;
   const status = await response.json();
+  if (asked !== changes) return; // would briefly undo what was just sent; send() asks again
   renderSession(status.state);
   renderVisitors(status.state);
   renderWatchlist(status.watchlist);
