@@ -3,6 +3,7 @@ hold on any machine; absolute times are for reading, not for testing."""
 
 import json
 
+from device.tools.bench import format_report
 from tests.helpers import oko
 
 KEYS = {"fps", "textbook_fps", "speedup", "visitors", "textbook_visitors", "first_profile_s",
@@ -43,6 +44,9 @@ def test_bench_json_has_every_figure_and_we_beat_the_textbook_loop():
     cost = report["clustering_ms"]["500"]
     assert 0 < cost["median"] < cost["whole_session"]
     assert report["not_measured"] == []
+    # A textbook loop that analysed nothing leaves no ratio: the table says so, not a traceback.
+    table = format_report({**report, "speedup": None, "speedup_wall": None})
+    assert "n/a by CPU time per frame (n/a by wall clock)" in table
 
 
 def test_bench_on_a_clip_without_faces_reports_what_it_could_not_measure(tmp_path):

@@ -316,7 +316,7 @@ def format_report(r: dict) -> str:
         f"ours      {r['fps']:7.1f} frames/s   visitors {r['visitors']}",
         f"textbook  {r['textbook_fps']:7.1f} frames/s   visitors {r['textbook_visitors']} "
         f"({r['textbook_coverage']:.0%} of the clip in the time budget)",
-        f"speed-up  {r['speedup']:7.1f}x by CPU time per frame ({r['speedup_wall']:.1f}x by "
+        f"speed-up  {_times(r['speedup'], 7)} by CPU time per frame ({_times(r['speedup_wall'])} by "
         f"wall clock)",
         f"textbook at 1/4 scale, every other frame (reference only): "
         f"{r['textbook_quarter']['fps']:.1f} frames/s, visitors {r['textbook_quarter']['visitors']}",
@@ -350,6 +350,11 @@ def format_report(r: dict) -> str:
           if r["not_measured"] else []),
     ]
     return "\n".join(lines)
+
+
+def _times(ratio: float | None, width: int = 0) -> str:
+    """A speed-up such as ``10.5x``; "n/a" when the textbook loop analysed nothing to compare."""
+    return f"{ratio:{width}.1f}x" if ratio is not None else "n/a".rjust(width + 1)
 
 
 def _blur_line(blur: dict | None) -> str:
