@@ -366,10 +366,8 @@ class Pipeline:
             after = follow_face(tiny, track.template, before)
             if after is None:
                 return None
-            dx, dy = (after.left - before.left) / to_tiny, (after.top - before.top) / to_tiny
-            box = track.box
-            shifted = Box(round(box.left + dx), round(box.top + dy), round(box.right + dx),
-                          round(box.bottom + dy))
+            shifted = track.box.shifted(round((after.left - before.left) / to_tiny),
+                                        round((after.top - before.top) / to_tiny))
             moved.append((track, shifted.clipped(round(width / to_tiny), round(height / to_tiny))))
         for track, box in moved:
             self.tracker.follow(track, box, now_s)
