@@ -224,7 +224,7 @@ def _recheck(rgb: np.ndarray, unsure: list[tuple[Box, float]]) -> list[tuple[Box
     mosaic = np.zeros((INPUT_PX, INPUT_PX, 3), np.uint8)
     expected = []  # where each box should be found in the mosaic
     height, width = rgb.shape[:2]
-    for n, (box, _score) in enumerate(unsure[:MAX_RECHECKS]):
+    for n, (box, _score) in enumerate(unsure):
         side = max(box.width, box.height) * RECHECK_CONTEXT
         cx, cy = box.center
         x0, y0 = round(cx - side / 2), round(cy - side / 2)
