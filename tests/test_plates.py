@@ -281,13 +281,15 @@ def test_a_half_shadowed_plate_read_as_foreign_is_read_again_as_serbian(monkeypa
     """On shadowed simulated props (seed 1, items 9 and 73) the shadow's edge loses the first
     character and the rest reads as a sure foreign plate; a crop seen to be in a hard shadow
     is read flattened and at the other thresholds too, which read it whole and Serbian."""
+    import recognition.plates.detect as detect_module
     import recognition.plates.read as read_module
     from device.tools.plate_sim import condition_set
 
     props = condition_set(74, seed=1, conditions=("shadow",))
     for item in (props[9], props[73]):
         assert [r.text for r in read_plates(item.image)] == [item.plate]
-    monkeypatch.setattr(read_module, "shadowed", lambda *args: False)
+    for module in (read_module, detect_module):  # detection's look for a shadow too
+        monkeypatch.setattr(module, "shadowed", lambda *args: False)
     assert [(r.text, r.country) for r in read_plates(props[9].image)] == [("OS856DK", "foreign")]
 
 
@@ -319,3 +321,17 @@ def test_a_shadowed_plate_is_read_flattened_first(monkeypatch):
         [p.plate] for p in shadowed]
     monkeypatch.setattr(read_module, "_SHADOWED_TRIES", read_module._TRIES)
     assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [[""]] * 3
+
+
+def test_a_group_beyond_a_shadow_edge_is_cut_out_with_the_plate(monkeypatch):
+    """On shadowed simulated props (seed 3, items 33 and 104) the threshold loses the last
+    group at the shadow's edge, and the plate was cut out without it; the crop divided by its
+    background shows it, so the whole plate is found and read."""
+    import recognition.plates.detect as detect_module
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(105, seed=3, conditions=("shadow",))
+    for item in (props[33], props[104]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+    monkeypatch.setattr(detect_module, "shadowed", lambda *args: False)
+    assert [r.text for r in read_plates(props[33].image)] == [""]
