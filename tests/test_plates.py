@@ -275,3 +275,63 @@ def test_a_small_plate_tesseract_misreads_by_kind_is_read_by_the_shape_reader(mo
     assert [r.text for r in read_plates(item.image)] == [item.plate] == ["PE9261SR"]
     monkeypatch.setattr(read_module, "arbitrated", lambda *args: False)
     assert [r.text for r in read_plates(item.image)] == [""]
+
+
+def test_a_half_shadowed_plate_read_as_foreign_is_read_again_as_serbian(monkeypatch):
+    """On shadowed simulated props (seed 1, items 9 and 73) the shadow's edge loses the first
+    character and the rest reads as a sure foreign plate; a crop seen to be in a hard shadow
+    is read flattened and at the other thresholds too, which read it whole and Serbian."""
+    import recognition.plates.detect as detect_module
+    import recognition.plates.read as read_module
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(74, seed=1, conditions=("shadow",))
+    for item in (props[9], props[73]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+    for module in (read_module, detect_module):  # detection's look for a shadow too
+        monkeypatch.setattr(module, "shadowed", lambda *args: False)
+    assert [(r.text, r.country) for r in read_plates(props[9].image)] == [("OS856DK", "foreign")]
+
+
+def test_a_hard_shadow_is_told_from_a_lamp_to_one_side():
+    """A step in the plate's white is a shadow; the same fall in light as a slope is not."""
+    from recognition.plates.background import shadowed
+
+    step = np.full((64, 300, 3), 230, np.uint8)
+    step[:, 120:] = 110
+    slope = np.repeat(np.linspace(230, 110, 300)[None, :, None], 64, 0).repeat(3, 2
+                                                                               ).astype(np.uint8)
+    for crop in (step, slope):
+        cv2.putText(crop, "BG 123-AB", (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (20, 20, 20), 4)
+    assert shadowed(step, 10, 290)
+    assert not shadowed(slope, 10, 290)
+    assert not shadowed(step, 130, 290)  # the characters all in the shadow
+
+
+def test_a_shadowed_plate_is_read_flattened_first(monkeypatch):
+    """On shadowed simulated props (seed 1, items 51, 174 and 249) the flattened crop reads
+    the plate right, but with a character less sure than a retry needs; read first, as on a
+    crop seen to be in a hard shadow, it is shown."""
+    import recognition.plates.read as read_module
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(250, seed=1, conditions=("shadow",))
+    shadowed = [props[51], props[174], props[249]]
+    assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [
+        [p.plate] for p in shadowed]
+    monkeypatch.setattr(read_module, "_SHADOWED_TRIES", read_module._TRIES)
+    assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [[""]] * 3
+
+
+def test_a_group_beyond_a_shadow_edge_is_cut_out_with_the_plate(monkeypatch):
+    """On shadowed simulated props (seed 3, items 33 and 104) the threshold loses the last
+    group at the shadow's edge, and the plate was cut out without it; the crop divided by its
+    background shows it, so the whole plate is found and read."""
+    import recognition.plates.detect as detect_module
+    from device.tools.plate_sim import condition_set
+
+    props = condition_set(105, seed=3, conditions=("shadow",))
+    for item in (props[33], props[104]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+    monkeypatch.setattr(detect_module, "shadowed", lambda *args: False)
+    assert [r.text for r in read_plates(props[33].image)] == [""]

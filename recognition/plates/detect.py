@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from recognition.plates.background import shadowed
 from recognition.plates.glyphs import (
     DEFAULT_THRESHOLD_OFFSET, PLATE_GROUPS, CharacterLine, character_line,
 )
@@ -161,6 +162,26 @@ def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:
                           threshold_offset=DEFAULT_THRESHOLD_OFFSET, stretch=True)
 
 
+def _shadow_line(crop: np.ndarray, line: CharacterLine, min_characters: int) -> CharacterLine:
+    """``line``, or where a hard shadow falls across or beside its characters and the crop
+    divided by its background shows more of them, those: the threshold takes the shadow's
+    edge for ink joining the characters it crosses, and a row found in the frame stops
+    there, so the plate would be cut out without the group beyond the edge."""
+    if not line.boxes:
+        return line
+    h = line.height_px / line.scale
+    left = (line.boxes[0].left - line.offset_px) / line.scale - _WIDEN * h
+    right = (line.boxes[-1].right - line.offset_px) / line.scale + _WIDEN * h
+    if not shadowed(crop, max(0, int(left)), min(crop.shape[1], int(right) + 1)):
+        return line
+    flat = character_line(crop, min_chars=min_characters, flatten=True)
+    if len(flat.boxes) > len(line.boxes):
+        line.ink.fill(0)
+        return flat
+    flat.ink.fill(0)
+    return line
+
+
 def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, width: int,
            height: int) -> PlateCandidate | None:
     """Warp ``quad`` level and keep it if a row of characters spans much of it.
@@ -169,7 +190,7 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
     back into the frame: the search quad is wider than the plate.
     """
     crop, matrix = _warp(bgr, quad)
-    line = _first_line(crop, min_characters)
+    line = _shadow_line(crop, _first_line(crop, min_characters), min_characters)
     # The search quad is a guess (from blobs in the whole frame, or a border's outline);
     # the characters found in it give the plate's own slope and height, so it is cut out
     # again along them, and kept if that finds no fewer characters.
