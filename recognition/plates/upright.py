@@ -32,7 +32,7 @@ _SHEARS = np.round(np.arange(-0.8, 0.8001, 0.025), 3)
 _CENTRES = np.round(np.arange(-0.3, 0.3001, 0.025), 3)
 _SPREADS = np.round(np.arange(-1.0, 1.0001, 0.025), 3)
 # Trends scoring within this share of the best count as fitting as well.
-_TOLERANCE = 0.03
+_TOLERANCE = 0.02
 
 
 def upright_quad(line: CharacterLine, matrix: np.ndarray,
