@@ -19,6 +19,7 @@ from recognition.plates.detect import detect_plates
 from recognition.plates.font import HELD_OUT_FONT_FILES, SIMILAR_FONT_FILES, prop_font_file
 from recognition.plates.outline import plate_outline
 from recognition.plates.read import read_plates
+from recognition.plates.upright import upright_quad
 from recognition.types import Box, Frame
 from tests.helpers import load_bgr
 
@@ -272,3 +273,40 @@ def test_a_row_cut_short_by_perspective_is_looked_for_beyond_its_crop():
     photo = condition_set(11, seed=2)[10]
     assert (photo.plate, photo.condition) == ("PT572LT", "perspective")
     assert [r.text for r in read_plates(photo.image)] == ["PT572LT"]
+
+
+def _tilted_back_on_a_light_wall(text: str) -> np.ndarray:
+    """``text`` on a prop tilted back (top corners pulled in by 10 % of its width each), held
+    against a wall as light as its field, so that no outline of the plate can be found."""
+    plate = plate_bgr(text, width_px=640)
+    ph, pw = plate.shape[:2]
+    width, height = 300.0, 300.0 * ph / pw
+    x, y = 170.0, 200.0
+    corners = np.float32([[x + 0.1 * width, y], [x + 0.9 * width, y],
+                          [x + width, y + height], [x, y + height]])
+    matrix = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]]), corners)
+    frame = np.full((480, 640, 3), 235, np.uint8)
+    cv2.warpPerspective(plate, matrix, (640, 480), frame, flags=cv2.INTER_AREA,
+                        borderMode=cv2.BORDER_TRANSPARENT)
+    return cv2.GaussianBlur(frame, (0, 0), 0.6)
+
+
+def test_a_plate_tilted_back_with_no_outline_is_straightened_by_its_characters_lean():
+    # Its characters lean one way at one end and the other way at the other, which the one
+    # shear of the row cannot undo: the ends of the crop are turned along their lean.
+    image = _tilted_back_on_a_light_wall("KA 2033-ID")
+    (candidate,) = [c for c in detect_plates(image) if c.box.iou(Box(170, 200, 470, 265)) > 0.3]
+    assert not candidate.outlined
+    line = candidate.line
+    assert line.groups == (2, 4, 2)
+    assert upright_quad(line, np.eye(3), (0.0, 0.0, 100.0, 64.0)) is None  # upright now
+    assert [r.text for r in read_plates(image) if r.valid] == ["KA2033ID"]
+
+
+def test_a_level_plate_is_not_turned_by_its_characters_lean():
+    image = np.full((480, 640, 3), 120, np.uint8)
+    plate = plate_bgr("NS 279-CĐ", width_px=300)
+    image[200:200 + plate.shape[0], 150:450] = plate
+    (candidate,) = detect_plates(image)
+    assert upright_quad(candidate.line, np.eye(3), (0.0, 0.0, 100.0, 64.0)) is None

@@ -31,6 +31,7 @@ from recognition.plates.rows import (  # noqa: F401  (PLATE_ASPECT: part of this
     PLATE_ASPECT, ROW_MARGIN, cascade_quads, character_rows, row_quad,
 )
 from recognition.plates.texture import texture_quads
+from recognition.plates.upright import upright_quad
 from recognition.types import Box
 
 #: Detection methods: ``contour`` (rows of character contours), ``cascade`` (OpenCV's Haar
@@ -41,6 +42,8 @@ CROP_HEIGHT_PX = 64
 # A crop whose row of characters reaches its end is widened by this many character heights
 # there (a character and the gap before it) to look for characters beyond.
 _WIDEN = 1.5
+# Most times a crop is turned along its characters' lean (see recognition.plates.upright).
+_UPRIGHT_ROUNDS = 2
 # Most regions of character texture (recognition.plates.texture) checked per frame, where
 # the row search found no plate: each costs a warp and a search for characters.
 _MAX_TEXTURE_CANDIDATES = 3
@@ -247,6 +250,25 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
             text_quad, outlined = _text_quad(line, matrix), True
         else:
             _zero(again, again_line.ink)
+    # Characters leaning one way at one end and the other way at the other are a plate whose
+    # sides converge and whose outline was not found: it is straightened again along the
+    # lean of its characters, kept on the same terms as the outline's warp, and what lean is
+    # left after one turn (a few characters' lean is measured coarsely) is looked at once
+    # more. An outline's corners are surer than the characters' lean: on outlined plates in
+    # perspective (300 simulated, seed 1) turning lost more reads than it gained.
+    for _ in range(0 if outlined else _UPRIGHT_ROUNDS):
+        upright = upright_quad(line, matrix, _text_box(line))
+        if upright is None:
+            break
+        again, again_matrix = _warp(bgr, upright)
+        again_line = _first_line(again, min_characters)
+        if len(again_line.boxes) < len(line.boxes) and (
+                not _plate_groups(again_line) or _plate_groups(line)):
+            _zero(again, again_line.ink)
+            break
+        _zero(crop, line.ink)
+        crop, matrix, line = again, again_matrix, again_line
+        text_quad = _text_quad(line, matrix)
     xs, ys = text_quad[:, 0], text_quad[:, 1]
     box = Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
               int(np.ceil(ys.max()))).clipped(width, height)
@@ -291,14 +313,23 @@ def _text_quad(line: CharacterLine, matrix: np.ndarray,
     """The characters of ``line`` with the margins a plate has around its text, as a
     quadrilateral in frame pixels (``line`` was found in a crop warped by ``matrix``);
     ``extend`` widens it by that many character heights more (left, right)."""
+    left, top, right, bottom = _text_box(line, extend)
+    return cv2.perspectiveTransform(
+        np.float32([[[left, top], [right, top], [right, bottom], [left, bottom]]]),
+        np.linalg.inv(matrix))[0]
+
+
+def _text_box(line: CharacterLine, extend: tuple[float, float] = (0.0, 0.0)
+              ) -> tuple[float, float, float, float]:
+    """The characters of ``line`` with the margins a plate has around its text (left, top,
+    right, bottom; pixels of the crop ``line`` was found in), widened as in
+    :func:`_text_quad`."""
     h = line.height_px / line.scale
     left = (line.boxes[0].left - line.offset_px) / line.scale - (0.3 + extend[0]) * h
     right = (line.boxes[-1].right - line.offset_px) / line.scale + (0.3 + extend[1]) * h
     top = min(b.top for b in line.boxes) / line.scale - 0.25 * h
     bottom = max(b.bottom for b in line.boxes) / line.scale + 0.25 * h
-    return cv2.perspectiveTransform(
-        np.float32([[[left, top], [right, top], [right, bottom], [left, bottom]]]),
-        np.linalg.inv(matrix))[0]
+    return left, top, right, bottom
 
 
 def _plate_width_px(line: CharacterLine, matrix: np.ndarray) -> float:

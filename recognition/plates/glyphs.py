@@ -48,7 +48,8 @@ class CharacterLine:
     to their letter); ``ink`` is the crop's binary image (255 = character ink), scaled by
     ``scale`` from the crop; ``height_px`` is the median character height in ``ink``.
     ``offset_px`` is how far ``ink`` was shifted right when its lean was undone (at
-    mid-height), so crop x ≈ (ink x − ``offset_px``) / ``scale``. ``marks`` says, per
+    mid-height), so crop x ≈ (ink x − ``offset_px``) / ``scale``; ``shear`` is that lean
+    (horizontal pixels per pixel of height). ``marks`` says, per
     character, whether a ``"caron"`` (Č Š Ž), an ``"acute"`` (Ć) or a
     ``"mark"`` of unclear kind was found above it, a J's ``"hook"`` at its foot or a Đ's
     ``"bar"``, else ``""``: the English model reads
@@ -61,6 +62,7 @@ class CharacterLine:
     scale: float = 1.0
     marks: tuple[str, ...] = ()
     offset_px: int = 0
+    shear: float = 0.0
 
     @property
     def groups(self) -> tuple[int, ...]:
@@ -127,7 +129,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
     raw = _binarise(crop, threshold_offset, stretch, flatten)
     chars, glyphs = _find(raw)
-    offset = 0
+    offset, shear = 0, 0.0
     if len(chars) >= min_chars:
         shear = _lean(glyphs)
         if shear:
@@ -138,7 +140,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
         return CharacterLine((), np.zeros_like(raw), 0.0, scale)
     median_h = float(np.median([g.box.height for g in chars]))
     return CharacterLine(tuple(g.box for g in chars), glyphs, median_h, scale,
-                         tuple(g.mark for g in chars), offset)
+                         tuple(g.mark for g in chars), offset, shear)
 
 
 @dataclass(frozen=True)
