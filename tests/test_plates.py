@@ -270,6 +270,26 @@ def test_a_hyphen_blur_has_joined_to_a_serial_letter_is_cut_off():
     assert [r.text for r in read_plates(item.image)] == [item.plate]
 
 
+def test_a_character_broken_across_on_a_far_plate_is_joined_again():
+    """On far plates the opening can part a character across (a G's arc from its bar): two
+    pieces one above the other, nearly touching, are one character; side by side characters
+    and a piece far below are not joined. Far simulated props (seed 1, 90–120 px wide) that
+    were unreadable with their characters in pieces are read exactly."""
+    from device.tools.plate_sim import condition_set
+    from recognition.plates.blobs import Glyph, joined
+
+    arc, bar = Glyph((1,), Box(100, 10, 118, 26)), Glyph((2,), Box(99, 27, 119, 46))
+    (whole,) = joined([bar, arc])
+    assert whole.box == Box(99, 10, 119, 46) and set(whole.labels) == {1, 2}
+    apart = Glyph((3,), Box(99, 40, 119, 60))
+    assert len(joined([arc, apart])) == 2  # 14 px below: not one character
+    neighbour = Glyph((4,), Box(122, 10, 140, 46))
+    assert len(joined([whole, neighbour])) == 2
+    props = condition_set(74, seed=1, conditions=("small",))
+    for item in (props[53], props[73]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
 def test_a_bar_through_a_letters_stem_is_not_taken_for_a_hyphen():
     """Đ's bar sticks out left of its stem as a hyphen joined to a letter does, but only by
     a tenth of a height: the glyph stage keeps it in the letter's box."""

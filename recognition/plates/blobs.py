@@ -36,7 +36,8 @@ def joined(glyphs: list[Glyph]) -> list[Glyph]:
 
     Blur thins the middle strokes of M and W until they break; the pieces nearly touch (a
     few pixels apart, where neighbouring characters keep a tenth of a height between them)
-    and together are no wider than a character.
+    and together are no wider than a character. On a far plate the opening can also part a
+    character across (a G's arc from its bar): such pieces stand one above the other.
     """
     out: list[Glyph] = []
     for glyph in glyphs:
@@ -46,13 +47,25 @@ def joined(glyphs: list[Glyph]) -> list[Glyph]:
             union = Box(min(last.box.left, glyph.box.left), min(last.box.top, glyph.box.top),
                         max(last.box.right, glyph.box.right),
                         max(last.box.bottom, glyph.box.bottom))
-            if (glyph.box.left - last.box.right <= max(1, 0.06 * h) and union.width <= 0.8 * h
-                    and abs(glyph.box.center[1] - last.box.center[1]) <= 0.15 * h
-                    and not (last.mark or glyph.mark)):
+            side_by_side = (glyph.box.left - last.box.right <= max(1, 0.06 * h)
+                            and union.width <= 0.8 * h
+                            and abs(glyph.box.center[1] - last.box.center[1]) <= 0.15 * h)
+            if (side_by_side or _stacked(last.box, glyph.box, union)) and not (
+                    last.mark or glyph.mark):
                 out[-1] = Glyph(last.labels + glyph.labels, union)
                 continue
         out.append(glyph)
     return out
+
+
+def _stacked(one: Box, other: Box, union: Box) -> bool:
+    """Whether two blobs are the top and bottom of one character that blur and the opening
+    broke across (a small G's arc parted from its bar): one above the other, nearly touching,
+    and together no wider than a character of their joint height."""
+    overlap = min(one.right, other.right) - max(one.left, other.left)
+    gap = max(one.top, other.top) - min(one.bottom, other.bottom)
+    return (overlap >= 0.5 * min(one.width, other.width)
+            and gap <= max(2.0, 0.08 * union.height) and union.width <= 0.8 * union.height)
 
 
 def split_wide(glyphs: list[Glyph], ink: np.ndarray) -> list[Glyph]:
