@@ -154,9 +154,10 @@ def test_blue_beside_the_characters_does_not_blank_those_left_of_it():
 
 
 def test_a_faint_blurred_plate_is_found_with_its_contrast_stretched():
-    # A plate seen through haze or on a blue-lit car spans 30 grey levels: at the usual ink
+    # A plate seen through haze or on a blue-lit car spans 25 grey levels: at the usual ink
     # offset its thin strokes break up and no row is found; stretched first, all seven are.
+    # (At 30 levels the pieces of each broken character are now joined again without it.)
     plate = plate_bgr("KG115AN", width_px=130).astype(np.float32)
-    faint = cv2.GaussianBlur(120 + plate * 30 / 255, (3, 3), 0).astype(np.uint8)
+    faint = cv2.GaussianBlur(120 + plate * 25 / 255, (3, 3), 0).astype(np.uint8)
     assert len(character_line(faint).boxes) == 0
     assert len(character_line(faint, stretch=True).boxes) == 7

@@ -253,6 +253,59 @@ def test_characters_blur_has_joined_are_split_on_small_plates():
         assert [r.text for r in read_plates(item.image)] == [item.plate]
 
 
+def test_a_hyphen_blur_has_joined_to_a_serial_letter_is_cut_off():
+    """On far simulated props (seed 1) blur joins the hyphen to the first serial letter, so
+    the row looked like (2, 6) and read as a foreign plate or not at all; with the hyphen cut
+    off the letter's box, the plate is grouped (2, 4, 2) and read exactly."""
+    from device.tools.plate_sim import condition_set
+    from recognition.plates.glyphs import character_line
+
+    props = condition_set(14, seed=1, conditions=("small",))
+    item = props[13]
+    (candidate,) = detect_plates(item.image)
+    line = character_line(candidate.crop)
+    assert line.groups == (2, 4, 2)
+    # The serial letter's box is a letter's width again, not a letter and a hyphen.
+    assert line.boxes[6].width < 0.65 * line.height_px
+    assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
+def test_a_character_broken_across_on_a_far_plate_is_joined_again():
+    """On far plates the opening can part a character across (a G's arc from its bar): two
+    pieces one above the other, nearly touching, are one character; side by side characters
+    and a piece far below are not joined. Far simulated props (seed 1, 90–120 px wide) that
+    were unreadable with their characters in pieces are read exactly."""
+    from device.tools.plate_sim import condition_set
+    from recognition.plates.blobs import Glyph, joined
+
+    arc, bar = Glyph((1,), Box(100, 10, 118, 26)), Glyph((2,), Box(99, 27, 119, 46))
+    (whole,) = joined([bar, arc])
+    assert whole.box == Box(99, 10, 119, 46) and set(whole.labels) == {1, 2}
+    apart = Glyph((3,), Box(99, 40, 119, 60))
+    assert len(joined([arc, apart])) == 2  # 14 px below: not one character
+    neighbour = Glyph((4,), Box(122, 10, 140, 46))
+    assert len(joined([whole, neighbour])) == 2
+    props = condition_set(74, seed=1, conditions=("small",))
+    for item in (props[53], props[73]):
+        assert [r.text for r in read_plates(item.image)] == [item.plate]
+
+
+def test_a_bar_through_a_letters_stem_is_not_taken_for_a_hyphen():
+    """Đ's bar sticks out left of its stem as a hyphen joined to a letter does, but only by
+    a tenth of a height: the glyph stage keeps it in the letter's box."""
+    from recognition.plates.blobs import Glyph, unhyphenated
+
+    ink = np.zeros((60, 80), np.uint8)
+    ink[10:50, 24:31] = 255  # the stem, 40 px tall
+    ink[27:32, 20:40] = 255  # the bar, 4 px left of the stem
+    ink[10:50, 40:46] = 255
+    glyph = Glyph((1,), Box(20, 10, 46, 50))
+    assert unhyphenated([glyph], ink) == [glyph]
+    ink[27:32, 8:20] = 255  # a hyphen joined to it: 16 px of bar alone
+    (cut,) = unhyphenated([Glyph((1,), Box(8, 10, 46, 50))], ink)
+    assert cut.box == Box(24, 10, 46, 50)  # from the stem on
+
+
 def test_a_hard_shadow_across_a_plate_no_longer_swallows_characters():
     """On shadowed simulated props (seed 1) the crop is divided by its background, so the
     characters the shadow's edge crosses are kept and the plate is read."""

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from recognition.plates.background import flattened, strip_edge, strip_end
+from recognition.plates.blobs import Glyph, aligned, joined, split_wide, trim_ends, unhyphenated
 from recognition.plates.marks import fused_mark, mark_kind, shape_hint
 from recognition.types import Box
 
@@ -28,10 +29,6 @@ DEFAULT_THRESHOLD_OFFSET = 10
 _STROKE = 0.05
 #: Characters per group on a Serbian plate: 2, then 3 or 4, then 2.
 PLATE_GROUPS = ((2, 3, 2), (2, 4, 2))
-# A blob wider than this share of its height, and than _SPLIT_MEDIAN times its row's median
-# width, is two characters blur has joined (see _split_wide).
-_SPLIT_WIDTH = 0.85
-_SPLIT_MEDIAN = 1.6
 # The closing that finds the background is this share of WORK_CHAR_PX wide: wider than any
 # stroke, narrow enough to follow a shadow's edge (0.22–0.7 tried; 0.3 read most).
 _FLATTEN = 0.3
@@ -87,7 +84,7 @@ def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int,
     return (*sizes, run)
 
 
-def _plate_groups(glyphs: list["_Glyph"]) -> bool:
+def _plate_groups(glyphs: list["Glyph"]) -> bool:
     """Whether ``glyphs`` are grouped as a Serbian plate's, (2, 3|4, 2)."""
     if not glyphs:
         return False
@@ -143,16 +140,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
                          tuple(g.mark for g in chars), offset, shear)
 
 
-@dataclass(frozen=True)
-class _Glyph:
-    """A character blob: its component labels, its box (mark included) and its mark kind."""
-
-    labels: tuple[int, ...]
-    box: Box
-    mark: str = ""
-
-
-def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
+def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
     """Aligned character blobs in a binary image, left to right, and an image holding only
     their pixels, so nothing else (border, dirt, a stray blob) reaches the OCR.
 
@@ -173,16 +161,17 @@ def _find(raw: np.ndarray) -> tuple[list[_Glyph], np.ndarray]:
              and area >= 0.12 * w * h
              and y > 0 and y + h < height  # touching an edge: a border, not a glyph
              and x > 0 and x + w < width]
-    kept = _trim_ends(_aligned(_joined(sorted(found, key=lambda g: g.box.left))))
+    kept = trim_ends(unhyphenated(aligned(joined(sorted(found, key=lambda g: g.box.left))),
+                                    ink))
     if kept and not _plate_groups(kept):
         # Only a row that is not already grouped as a plate is split: on shadowed plates
         # splitting every wide blob read fewer (2 × 300 simulated props).
-        split = _trim_ends(_split_wide(kept, ink))
+        split = trim_ends(split_wide(kept, ink))
         if _plate_groups(split):
             kept = split
     glyphs = np.where(np.isin(labels, [i for g in kept for i in g.labels]), 255, 0
                       ).astype(np.uint8)
-    kept = [g if g.mark else _Glyph(g.labels, g.box, shape_hint(
+    kept = [g if g.mark else Glyph(g.labels, g.box, shape_hint(
         glyphs[g.box.top:g.box.bottom, g.box.left:g.box.right])) for g in kept]
     for g in kept:
         if g.mark:  # the mark's pixels come from the unopened image
@@ -289,94 +278,7 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
     return cv2.subtract(ink, border)
 
 
-def _joined(glyphs: list[_Glyph]) -> list[_Glyph]:
-    """``glyphs`` (left to right) with pieces of one broken character joined again.
-
-    Blur thins the middle strokes of M and W until they break; the pieces nearly touch (a
-    few pixels apart, where neighbouring characters keep a tenth of a height between them)
-    and together are no wider than a character.
-    """
-    out: list[_Glyph] = []
-    for glyph in glyphs:
-        if out:
-            last = out[-1]
-            h = max(last.box.height, glyph.box.height)
-            union = Box(min(last.box.left, glyph.box.left), min(last.box.top, glyph.box.top),
-                        max(last.box.right, glyph.box.right),
-                        max(last.box.bottom, glyph.box.bottom))
-            if (glyph.box.left - last.box.right <= max(1, 0.06 * h) and union.width <= 0.8 * h
-                    and abs(glyph.box.center[1] - last.box.center[1]) <= 0.15 * h
-                    and not (last.mark or glyph.mark)):
-                out[-1] = _Glyph(last.labels + glyph.labels, union)
-                continue
-        out.append(glyph)
-    return out
-
-
-def _split_wide(glyphs: list[_Glyph], ink: np.ndarray) -> list[_Glyph]:
-    """``glyphs`` with each blob as wide as two characters cut in two where least ink joins.
-
-    On a small plate blur thickens strokes until neighbours touch (a district code's ``UB``
-    comes out as one blob, read as ``M``), and the plate then has a character too few. Plate
-    characters are about half as wide as tall; a blob over :data:`_SPLIT_WIDTH` heights wide
-    and :data:`_SPLIT_MEDIAN` times its row's median width is two, parted at the column with
-    the least ink in its middle third.
-    """
-    if len(glyphs) < 3:
-        return glyphs
-    median_w = float(np.median([g.box.width for g in glyphs]))
-    out: list[_Glyph] = []
-    for glyph in glyphs:
-        box = glyph.box
-        if glyph.mark or box.width <= max(_SPLIT_WIDTH * box.height, _SPLIT_MEDIAN * median_w):
-            out.append(glyph)
-            continue
-        columns = (ink[box.top:box.bottom, box.left:box.right] > 0).sum(axis=0)
-        low, high = box.width // 3, box.width - box.width // 3
-        cut = box.left + low + int(np.argmin(columns[low:high]))
-        for left, right in ((box.left, cut), (cut + 1, box.right)):
-            rows = np.flatnonzero((ink[box.top:box.bottom, left:right] > 0).any(axis=1))
-            if rows.size:
-                out.append(_Glyph(glyph.labels, Box(left, box.top + int(rows[0]), right,
-                                                    box.top + int(rows[-1]) + 1)))
-    return out
-
-
-def _trim_ends(glyphs: list[_Glyph]) -> list[_Glyph]:
-    """``glyphs`` without blobs cut off from the row at either end (see :func:`_apart`): on
-    a plate no gap is that wide except beside the shield, inside the row, so such a blob
-    is the plate's frame or something beyond the plate."""
-    while len(glyphs) > 1:
-        h = float(np.median([g.box.height for g in glyphs]))
-        if _apart(glyphs[0], glyphs[1].box.left - glyphs[0].box.right, h):
-            glyphs = glyphs[1:]
-        elif _apart(glyphs[-1], glyphs[-1].box.left - glyphs[-2].box.right, h):
-            glyphs = glyphs[:-1]
-        else:
-            break
-    return glyphs
-
-
-def _apart(glyph: _Glyph, gap_px: float, height_px: float) -> bool:
-    """Whether an end blob is cut off from the row: by more than 0.75 heights, or by more
-    than 0.45 if it is as thin as a frame line (an I stands closer to its neighbours)."""
-    return gap_px > 0.75 * height_px or (gap_px > 0.45 * height_px
-                                         and glyph.box.width < 0.3 * height_px)
-
-
-def _aligned(found: list[_Glyph]) -> list[_Glyph]:
-    """The largest subset of ``found`` of about one height with centres on one line."""
-    best: list[_Glyph] = []
-    for anchor in found:
-        cy, h = anchor.box.center[1], anchor.box.height
-        group = [g for g in found if abs(g.box.height - h) <= 0.2 * h
-                 and abs(g.box.center[1] - cy) <= 0.25 * h]
-        if len(group) > len(best):
-            best = group
-    return best
-
-
-def _with_mark(label: int, char: Box, ink: np.ndarray, raw: np.ndarray) -> _Glyph:
+def _with_mark(label: int, char: Box, ink: np.ndarray, raw: np.ndarray) -> Glyph:
     """The character blob ``label``, grown to take in a caron or accent above it.
 
     Plates shorten the letters that carry marks, so the letter alone is shorter than its
@@ -397,7 +299,7 @@ def _with_mark(label: int, char: Box, ink: np.ndarray, raw: np.ndarray) -> _Glyp
                  and mark.bottom >= above.shape[0] - max(2, 0.15 * char.height))
         if centred and sized:
             grown = Box(char.left, top + mark.top, char.right, char.bottom)
-            return _Glyph((label,), grown, mark_kind(above[mark.top:mark.bottom,
+            return Glyph((label,), grown, mark_kind(above[mark.top:mark.bottom,
                                                          mark.left:mark.right]))
-    return _Glyph((label,), char, fused_mark(raw[char.top:char.bottom,
+    return Glyph((label,), char, fused_mark(raw[char.top:char.bottom,
                                                   char.left:char.right]))
