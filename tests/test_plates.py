@@ -362,18 +362,18 @@ def test_a_hard_shadow_is_told_from_a_lamp_to_one_side():
 
 
 def test_a_shadowed_plate_is_read_flattened_first(monkeypatch):
-    """On shadowed simulated props (seed 1, items 51, 174 and 249) the flattened crop reads
+    """On shadowed simulated props (seed 1, items 12 and 51) the flattened crop reads
     the plate right, but with a character less sure than a retry needs; read first, as on a
     crop seen to be in a hard shadow, it is shown."""
     import recognition.plates.read as read_module
     from device.tools.plate_sim import condition_set
 
-    props = condition_set(250, seed=1, conditions=("shadow",))
-    shadowed = [props[51], props[174], props[249]]
+    props = condition_set(52, seed=1, conditions=("shadow",))
+    shadowed = [props[12], props[51]]
     assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [
         [p.plate] for p in shadowed]
     monkeypatch.setattr(read_module, "_SHADOWED_TRIES", read_module._TRIES)
-    assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [[""]] * 3
+    assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [[""]] * 2
 
 
 def test_a_group_beyond_a_shadow_edge_is_cut_out_with_the_plate(monkeypatch):
