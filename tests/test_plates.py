@@ -356,9 +356,9 @@ def test_a_hard_shadow_is_told_from_a_lamp_to_one_side():
                                                                                ).astype(np.uint8)
     for crop in (step, slope):
         cv2.putText(crop, "BG 123-AB", (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (20, 20, 20), 4)
-    assert shadowed(step, 10, 290)
-    assert not shadowed(slope, 10, 290)
-    assert not shadowed(step, 130, 290)  # the characters all in the shadow
+    assert shadowed(step, (10, 290))
+    assert not shadowed(slope, (10, 290))
+    assert not shadowed(step, (130, 290))  # the characters all in the shadow
 
 
 def test_a_shadowed_plate_is_read_flattened_first(monkeypatch):

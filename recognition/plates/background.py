@@ -71,14 +71,15 @@ _SHADOW_RATIO = 1.5
 _SHADOW_MAX_MIDDLE = 0.15
 
 
-def shadowed(crop: np.ndarray, left: int, right: int) -> bool:
+def shadowed(crop: np.ndarray, span: tuple[float, float]) -> bool:
     """Whether a hard-edged shadow falls across the characters of a BGR plate ``crop``,
-    which span its columns ``left`` to ``right``.
+    which span its columns ``span`` (left, right; cut to the crop).
 
     The plate's white is estimated where the characters are (the middle half of the rows,
     a closing filling the strokes in, coloured strip and shield left out): a hard shadow
     splits it into two levels far apart with little between them.
     """
+    left, right = max(0, int(span[0])), min(crop.shape[1], int(span[1]) + 1)
     hsv = cv2.cvtColor(crop[crop.shape[0] // 4: 3 * crop.shape[0] // 4, left:right],
                        cv2.COLOR_BGR2HSV)
     size = max(3, round(0.2 * crop.shape[0])) | 1

@@ -172,10 +172,7 @@ def _shadow_line(crop: np.ndarray, line: CharacterLine, min_characters: int) -> 
     there, so the plate would be cut out without the group beyond the edge."""
     if not line.boxes:
         return line
-    h = line.height_px / line.scale
-    left = (line.boxes[0].left - line.offset_px) / line.scale - _WIDEN * h
-    right = (line.boxes[-1].right - line.offset_px) / line.scale + _WIDEN * h
-    if not shadowed(crop, max(0, int(left)), min(crop.shape[1], int(right) + 1)):
+    if not shadowed(crop, line.crop_span(_WIDEN)):
         return line
     flat = character_line(crop, min_chars=min_characters, flatten=True)
     if len(flat.boxes) > len(line.boxes):
@@ -302,8 +299,7 @@ def _ends_reached(line: CharacterLine, crop_width: int) -> tuple[float, float] |
     """How far (character heights: left, right) to widen a crop whose row of characters
     ends within half a character height of the crop's end, or ``None`` if neither does."""
     h = line.height_px / line.scale
-    left = (line.boxes[0].left - line.offset_px) / line.scale
-    right = (line.boxes[-1].right - line.offset_px) / line.scale
+    left, right = line.crop_span()
     reach = (_WIDEN if left < 0.5 * h else 0.0, _WIDEN if right > crop_width - 0.5 * h else 0.0)
     return reach if any(reach) else None
 
@@ -325,8 +321,8 @@ def _text_box(line: CharacterLine, extend: tuple[float, float] = (0.0, 0.0)
     right, bottom; pixels of the crop ``line`` was found in), widened as in
     :func:`_text_quad`."""
     h = line.height_px / line.scale
-    left = (line.boxes[0].left - line.offset_px) / line.scale - (0.3 + extend[0]) * h
-    right = (line.boxes[-1].right - line.offset_px) / line.scale + (0.3 + extend[1]) * h
+    left, right = line.crop_span()
+    left, right = left - (0.3 + extend[0]) * h, right + (0.3 + extend[1]) * h
     top = min(b.top for b in line.boxes) / line.scale - 0.25 * h
     bottom = max(b.bottom for b in line.boxes) / line.scale + 0.25 * h
     return left, top, right, bottom
@@ -336,7 +332,7 @@ def _plate_width_px(line: CharacterLine, matrix: np.ndarray) -> float:
     """The plate's width in the frame, from the character height (characters are 75 mm of a
     520 mm plate), which does not depend on how many characters were found."""
     h = line.height_px / line.scale
-    middle = ((line.boxes[0].left + line.boxes[-1].right) / 2 - line.offset_px) / line.scale
+    middle = sum(line.crop_span()) / 2
     top = min(b.top for b in line.boxes) / line.scale
     ends = cv2.perspectiveTransform(np.float32([[[middle, top], [middle, top + h]]]),
                                     np.linalg.inv(matrix))[0]

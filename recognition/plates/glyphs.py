@@ -70,6 +70,13 @@ class CharacterLine:
         """
         return _grouped(self.boxes, self.height_px)
 
+    def crop_span(self, margin: float = 0.0) -> tuple[float, float]:
+        """Where the characters start and end in the crop (x in its pixels, at mid-height),
+        each end moved out by ``margin`` character heights."""
+        pad = margin * self.height_px / self.scale
+        return ((self.boxes[0].left - self.offset_px) / self.scale - pad,
+                (self.boxes[-1].right - self.offset_px) / self.scale + pad)
+
 
 def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int, ...]:
     """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`)."""

@@ -170,7 +170,7 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
         if first is None:
             first = character_line(crop)
             retry_lines.append(first)
-        shadow = bool(first.boxes) and _shadowed(crop, first)
+        shadow = bool(first.boxes) and shadowed(crop, first.crop_span())
         for attempt, (offset, flatten) in enumerate(_SHADOWED_TRIES if shadow else _TRIES):
             if (offset, flatten) == _FIRST_TRY:
                 line = first
@@ -309,14 +309,6 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
     positions = [tuple(sorted(p.items(), key=lambda kv: -kv[1])) for p in pooled]
     return (read_choices(positions, groups=line.groups), raws[0], positions,
             (by_ocr, list(by_shape)))
-
-
-def _shadowed(crop: np.ndarray, line: CharacterLine) -> bool:
-    """Whether a hard shadow falls across ``line``'s characters in ``crop``
-    (:func:`~recognition.plates.background.shadowed`)."""
-    left = (line.boxes[0].left - line.offset_px) / line.scale
-    right = (line.boxes[-1].right - line.offset_px) / line.scale
-    return shadowed(crop, max(0, int(left)), min(crop.shape[1], int(right) + 1))
 
 
 def _stray_end(groups: tuple[int, ...]) -> tuple[slice, tuple[int, ...]] | None:

@@ -53,8 +53,7 @@ def upright_quad(line: CharacterLine, matrix: np.ndarray,
     if abs(spread) < MIN_LEAN_SPREAD:
         return None
     # From the ink's columns (the line's one shear undone) to the crop's, at mid-height.
-    x0 = (boxes[0].left - line.offset_px) / line.scale
-    x1 = (boxes[-1].right - line.offset_px) / line.scale
+    x0, x1 = line.crop_span()
     lean0 = line.shear + centre - spread / 2
     lean1 = line.shear + centre + spread / 2
     # The shear pivots on the crop's middle row: a stroke through (x, middle) leaning by s
