@@ -173,3 +173,34 @@ def test_an_outvoted_read_of_a_district_with_a_caron_twin_is_refused():
     assert not arbitrated(_choices("VSS261SR"), _choices("VS9261SR"), "VS9261SR")
     assert not arbitrated(_choices("PZS56AB"), _choices("PZ956AB"), "PZ956AB")
     assert arbitrated(_choices("VPS56AB"), _choices("VP956AB"), "VP956AB")
+
+
+def test_a_bare_district_letter_with_a_marked_twin_needs_the_shape_reader_to_name_it():
+    """PŽ's caron blurred into its letter reads as a 2 to both readers, and the format turns
+    the 2 into Z: PZ, another district. Only the shape reader naming Z itself keeps it."""
+    from recognition.plates.agreement import contested
+
+    assert contested("PZ448SR", _choices("P2448SR"), _choices("P2448SR"))
+    assert not contested("PZ448SR", _choices("P2448SR"), _choices("PZ448SR"))
+    assert not contested("PP448SR", _choices("PP448SR"), _choices("PP448SR"))
+
+
+def test_a_middling_shape_vote_does_not_stand_against_tesseracts_sure_other_look_alike():
+    """Tesseract's sure I (so 1) where the shape reader names the kept 2 at 0.69: the 2 is
+    not sure enough to show (a far PP 727-XF read as PP 722-XF)."""
+    from recognition.plates.agreement import contested
+
+    shapes = [((ch, 0.69 if i == 4 else 1.0),) for i, ch in enumerate("PP722XF")]
+    assert contested("PP722XF", _choices("PPT2IXF", 0.91), shapes)
+    sure = [((ch, 0.95),) for ch in "PP722XF"]
+    assert not contested("PP722XF", _choices("PPT2IXF", 0.91), sure)
+
+
+def test_a_shape_every_nearest_glyph_names_stands_against_tesseracts_same_kind_slip():
+    """Tesseract reads a far plate's thin M as N, the shape reader M by every nearest learnt
+    glyph: the M stands. With a split shape vote, Tesseract's N still contests it."""
+    from recognition.plates.agreement import contested
+
+    tess = _choices("KI762NT", 0.87)
+    assert not contested("KI762MT", tess, _choices("KI762MT", 1.0))
+    assert contested("KI762MT", tess, _choices("KI762MT", 0.9))
