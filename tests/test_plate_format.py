@@ -194,13 +194,3 @@ def test_a_middling_shape_vote_does_not_stand_against_tesseracts_sure_other_look
     assert contested("PP722XF", _choices("PPT2IXF", 0.91), shapes)
     sure = [((ch, 0.95),) for ch in "PP722XF"]
     assert not contested("PP722XF", _choices("PPT2IXF", 0.91), sure)
-
-
-def test_a_shape_every_nearest_glyph_names_stands_against_tesseracts_same_kind_slip():
-    """Tesseract reads a far plate's thin M as N, the shape reader M by every nearest learnt
-    glyph: the M stands. With a split shape vote, Tesseract's N still contests it."""
-    from recognition.plates.agreement import contested
-
-    tess = _choices("KI762NT", 0.87)
-    assert not contested("KI762MT", tess, _choices("KI762MT", 1.0))
-    assert contested("KI762MT", tess, _choices("KI762MT", 0.9))

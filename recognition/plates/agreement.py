@@ -47,13 +47,6 @@ MIN_ARBITER_SHARE = 0.8
 #: share was under 0.7 in 3 of 14 such valid reads that were wrong, 2 of 111 that were right
 #: (it was 0.5, which caught none).
 MAX_OVERRULED_SHARE = 0.7
-#: The shape reader's character named by every nearest learnt glyph (its share 1) stands
-#: against Tesseract's different one of the same kind (N for M, 8 for 9: its slips on thin,
-#: blurred strokes of far plates). Of the valid reads of far props (seeds 1–3, every try)
-#: that only such a dissent contested, 78 were right and 27 wrong, most of these under 110 px,
-#: where both readers must still agree: exact 66.3/70.0/68.0 → 66.7/71.7/69.0 %, wrong valid
-#: unchanged.
-MIN_UNANIMOUS_SHAPE = 0.999
 _MARKED = "ČĆŠŽĐ"
 
 
@@ -63,8 +56,7 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
     A position is contested when neither reader's best character is the one kept (nor a
     look-alike of it: ``0`` for ``O``, ``C`` for ``Č``); when either reader names, with a real
     share of its confidence, a *different* character of the same kind (a letter where a letter
-    is kept, a digit where a digit is; Tesseract's not against the shape reader's unanimous
-    one, :data:`MIN_UNANIMOUS_SHAPE`); when a marked letter is kept without the shape
+    is kept, a digit where a digit is); when a marked letter is kept without the shape
     reader seeing its mark, or its bare letter is kept where the shape reader saw a mark
     or, in a district code with a marked twin (``PZ`` and ``PŽ``), did not name it; or when
     only one reader names the position and is not sure of it.
@@ -90,8 +82,7 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
             return True
         if shapes and not (t_char and s_char) and max(t_conf, s_conf) < MIN_SOLE_VOTE:
             return True
-        if _dissents(t_char, t_conf, kept, MIN_TESSERACT_VOTE) and not (
-                s_char == kept and s_conf >= MIN_UNANIMOUS_SHAPE):
+        if _dissents(t_char, t_conf, kept, MIN_TESSERACT_VOTE):
             return True
         if shapes and _dissents(s_char, s_conf, kept, MIN_SHAPE_VOTE):
             return True
