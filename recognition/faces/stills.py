@@ -85,9 +85,6 @@ def encode_largest_face(image: np.ndarray, settings: RecognitionSettings, *,
     zeroed before returning, whatever happens. With ``encoder`` it runs on that encoder's own
     models, so it may run while the live analysis runs on the shared ones.
     """
-    detect = encoder.detect if encoder is not None else detect_faces
-    encode = (lambda rgb, boxes, jitters: [encoder.encode(rgb, boxes[0], jitters=jitters)]) \
-        if encoder is not None else encode_faces
     height, width = image.shape[:2]
     if image.size == 0:
         return None
@@ -99,18 +96,20 @@ def encode_largest_face(image: np.ndarray, settings: RecognitionSettings, *,
     try:
         to_image = width / small_rgb.shape[1]
         if encoder is not None:  # its own dlib models, beside the live analysis: HOG
-            boxes = detect(small_rgb, upsample=max(settings.upsample, 1), model=(
+            boxes = encoder.detect(small_rgb, upsample=max(settings.upsample, 1), model=(
                 "cnn" if settings.model == "cnn" else "hog"),
                 min_size_px=round(settings.min_face_px / to_image))
         else:
-            boxes = detect(small_rgb, upsample=settings.upsample, model=settings.model,
-                           min_size_px=round(settings.min_face_px / to_image),
-                           tiles=settings.detect_tiles)
+            boxes = detect_faces(small_rgb, upsample=settings.upsample, model=settings.model,
+                                 min_size_px=round(settings.min_face_px / to_image),
+                                 tiles=settings.detect_tiles)
         if not boxes:
             return None
         box = boxes[0].scaled(to_image).clipped(width, height)  # largest first
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        return encode(rgb, [box], jitters=settings.jitters)[0]
+        if encoder is not None:
+            return encoder.encode(rgb, box, jitters=settings.jitters)
+        return encode_faces(rgb, [box], jitters=settings.jitters)[0]
     finally:
         small_rgb.fill(0)
         if rgb is not None:
