@@ -19,9 +19,8 @@ from device.rematch import MatchRefresher
 from device.stream import encode_jpeg
 from recognition.consent import ConsentZone
 from recognition.errors import ConfigError
-from recognition.faces.stills import StillEncoder
+from recognition.faces.stills import StillEncoder, encode_largest_face
 from recognition.images import UnusableImage, as_bgr
-from recognition.faces.stills import encode_largest_face
 from recognition.pipeline import TOLERANCE_RANGE
 from recognition.session import Session
 
