@@ -163,6 +163,32 @@ def test_the_shape_reader_outvotes_tesseract_only_on_a_character_of_the_wrong_ki
     assert arbitrated(_choices("BGS261SR"), shapes, "BG9261SR")  # S cannot stand for a 9
     assert not arbitrated(_choices("BG3261SR"), shapes, "BG9261SR")  # 3 is a digit: contested
     assert not arbitrated(_choices("BGS261SR"), _choices("BG9261SR", 0.6), "BG9261SR")
+    # ... or on one of the same kind, where all its nearest learnt glyphs name the kept one.
+    assert arbitrated(_choices("BG3261SR"), _choices("BG9261SR", 1.0), "BG9261SR")
+
+
+def test_on_a_small_plate_a_unanimous_shape_vote_stands_against_tesseracts_slip():
+    """A far GL 560-MF: Tesseract reads the thin-stroked M as N, the shape reader's nearest
+    glyphs are all M. On a small plate the M stands; on a larger one, where Tesseract reads
+    well, the dissent still contests, as does a shape vote short of unanimous."""
+    from recognition.plates.agreement import contested
+
+    tess, sure = _choices("GL560NF", 0.9), _choices("GL560MF", 1.0)
+    assert contested("GL560MF", tess, sure)
+    assert not contested("GL560MF", tess, sure, small=True)
+    assert contested("GL560MF", tess, _choices("GL560MF", 0.95), small=True)
+
+
+def test_a_character_neither_reader_is_sure_of_is_a_guess():
+    """A far PK 762-XI: both readers barely saw the I (Tesseract an N at 0.08, the shape
+    reader an A at 0.33); the A kept there is not shown."""
+    from recognition.plates.agreement import contested
+
+    shapes = [((ch, 0.33 if i == 6 else 1.0),) for i, ch in enumerate("PK762XA")]
+    tess = [((ch, 0.08 if i == 6 else 0.95),) for i, ch in enumerate("PK762XN")]
+    assert contested("PK762XA", tess, shapes)
+    shapes[6] = (("A", 0.6),)
+    assert not contested("PK762XA", tess, shapes)
 
 
 def test_an_outvoted_read_of_a_district_with_a_caron_twin_is_refused():

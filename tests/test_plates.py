@@ -240,17 +240,22 @@ def test_a_number_on_a_poster_is_not_made_a_plate_by_a_layout(number):
     assert [r.text for r in read_plates(frame) if r.text] == []
 
 
-def test_characters_blur_has_joined_are_split_on_small_plates():
-    """On small simulated props (seed 1, 90–120 px wide), blur joins the district code's two
-    letters into one blob; the glyph stage splits it, so the plate is found whole and read."""
+def test_characters_blur_has_joined_are_split_on_small_plates(monkeypatch):
+    """On small simulated props (seed 1, 90–120 px wide), blur joins two characters into one
+    blob; the glyph stage splits it, so the plate is found whole and read (and without the
+    split it is not)."""
+    import recognition.plates.glyphs as glyphs_module
     from device.tools.plate_sim import condition_set
     from recognition.plates.glyphs import character_line
 
-    props = condition_set(56, seed=1, conditions=("small",))
-    for item in (props[49], props[55]):
+    props = condition_set(51, seed=1, conditions=("small",))
+    for item in (props[8], props[50]):
         (candidate,) = detect_plates(item.image)
-        assert character_line(candidate.crop).groups == (2, 3, 2)
+        assert character_line(candidate.crop).groups in ((2, 3, 2), (2, 4, 2))
         assert [r.text for r in read_plates(item.image)] == [item.plate]
+    monkeypatch.setattr(glyphs_module, "split_wide", lambda kept, ink: kept)
+    for item in (props[8], props[50]):
+        assert [r.text for r in read_plates(item.image)] != [item.plate]
 
 
 def test_a_hyphen_blur_has_joined_to_a_serial_letter_is_cut_off():
@@ -285,8 +290,8 @@ def test_a_character_broken_across_on_a_far_plate_is_joined_again():
     assert len(joined([arc, apart])) == 2  # 14 px below: not one character
     neighbour = Glyph((4,), Box(122, 10, 140, 46))
     assert len(joined([whole, neighbour])) == 2
-    props = condition_set(74, seed=1, conditions=("small",))
-    for item in (props[53], props[73]):
+    props = condition_set(37, seed=1, conditions=("small",))
+    for item in (props[35], props[36]):
         assert [r.text for r in read_plates(item.image)] == [item.plate]
 
 
@@ -362,18 +367,19 @@ def test_a_hard_shadow_is_told_from_a_lamp_to_one_side():
 
 
 def test_a_shadowed_plate_is_read_flattened_first(monkeypatch):
-    """On shadowed simulated props (seed 1, items 12 and 51) the flattened crop reads
-    the plate right, but with a character less sure than a retry needs; read first, as on a
-    crop seen to be in a hard shadow, it is shown."""
+    """On shadowed simulated props (seed 1, items 49 and 91) the flattened crop reads the
+    plate right, and read first, as on a crop seen to be in a hard shadow, it is shown;
+    read after the others, a first read at the shadow's edge shows another plate."""
     import recognition.plates.read as read_module
     from device.tools.plate_sim import condition_set
 
-    props = condition_set(52, seed=1, conditions=("shadow",))
-    shadowed = [props[12], props[51]]
+    props = condition_set(92, seed=1, conditions=("shadow",))
+    shadowed = [props[49], props[91]]
     assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [
         [p.plate] for p in shadowed]
     monkeypatch.setattr(read_module, "_SHADOWED_TRIES", read_module._TRIES)
-    assert [[r.text for r in read_plates(p.image)] for p in shadowed] == [[""]] * 2
+    for p in shadowed:
+        assert [r.text for r in read_plates(p.image)] != [p.plate]
 
 
 def test_a_group_beyond_a_shadow_edge_is_cut_out_with_the_plate(monkeypatch):

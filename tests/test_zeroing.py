@@ -51,6 +51,7 @@ def test_plate_crops_are_zeroed_when_reading_them_fails(monkeypatch):
     assert seen
     for candidate in seen:
         assert not candidate.crop.any() and not candidate.line.ink.any()
+        assert not candidate.line.shade.any()
 
 
 def test_new_faceprints_thumbnails_and_frame_copies_are_zeroed_when_a_later_step_fails(

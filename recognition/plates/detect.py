@@ -62,8 +62,8 @@ class PlateCandidate:
     ``line`` the characters found in ``crop`` at the first ink threshold (reading starts
     from them), ``outlined`` whether ``crop`` was straightened by the corners of the plate's
     own outline (:mod:`recognition.plates.outline`), which undoes perspective, rather than by
-    its row of characters. ``crop`` and ``line.ink`` are pictures of the plate: zero them
-    after use.
+    its row of characters. ``crop`` and ``line`` (its ``ink`` and ``shade``) are pictures of
+    the plate: zero them after use (:func:`forget`).
     """
 
     box: Box
@@ -143,13 +143,15 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
 
 
 def forget(candidate: PlateCandidate) -> None:
-    """Zero the candidate's pictures of the plate (its crop and its characters' ink)."""
-    _zero(candidate.crop, *(() if candidate.line is None else (candidate.line.ink,)))
+    """Zero the candidate's pictures of the plate (its crop and its characters)."""
+    candidate.crop.fill(0)
+    if candidate.line is not None:
+        candidate.line.forget()
 
 
-def _zero(*pictures: np.ndarray) -> None:
-    for picture in pictures:
-        picture.fill(0)
+def _zero(crop: np.ndarray, line: CharacterLine) -> None:
+    crop.fill(0)
+    line.forget()
 
 
 def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:
@@ -160,7 +162,7 @@ def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:
                           threshold_offset=DEFAULT_THRESHOLD_OFFSET)
     if line.boxes:
         return line
-    line.ink.fill(0)
+    line.forget()
     return character_line(crop, min_chars=min_characters,
                           threshold_offset=DEFAULT_THRESHOLD_OFFSET, stretch=True)
 
@@ -176,9 +178,9 @@ def _shadow_line(crop: np.ndarray, line: CharacterLine, min_characters: int) -> 
         return line
     flat = character_line(crop, min_chars=min_characters, flatten=True)
     if len(flat.boxes) > len(line.boxes):
-        line.ink.fill(0)
+        line.forget()
         return flat
-    flat.ink.fill(0)
+    flat.forget()
     return line
 
 
@@ -199,13 +201,13 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
         again, again_matrix = _warp(bgr, refined)
         again_line = _first_line(again, min_characters)
         if len(again_line.boxes) >= len(line.boxes):
-            _zero(crop, line.ink)
+            _zero(crop, line)
             crop, matrix, line = again, again_matrix, again_line
         else:
-            _zero(again, again_line.ink)
+            _zero(again, again_line)
     outlined = False
     if not line.boxes or (line.boxes[-1].right - line.boxes[0].left) / line.ink.shape[1] < 0.4:
-        _zero(crop, line.ink)
+        _zero(crop, line)
         # Characters close to a plate's frame, with a dark car around it, join the frame in
         # the search quad and show no row; the plate's light field, straightened, may.
         field = plate_outline(bgr, _inner(quad, source))
@@ -214,7 +216,7 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
         crop, matrix = _warp(bgr, field, aspect=FIELD_ASPECT)
         line = _first_line(crop, min_characters)
         if not line.boxes or (line.boxes[-1].right - line.boxes[0].left) / crop.shape[1] < 0.4:
-            _zero(crop, line.ink)
+            _zero(crop, line)
             return None
         outlined = True
     text_quad = _text_quad(line, matrix)
@@ -227,11 +229,11 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
         wider, wider_matrix = _warp(bgr, _text_quad(line, matrix, extend=reach))
         wider_line = _first_line(wider, min_characters)
         if len(wider_line.boxes) > len(line.boxes):
-            _zero(crop, line.ink)
+            _zero(crop, line)
             crop, matrix, line = wider, wider_matrix, wider_line
             text_quad = _text_quad(line, matrix)
         else:
-            _zero(wider, wider_line.ink)
+            _zero(wider, wider_line)
     # A plate seen in perspective (tilted back, turned far) is straightened by the corners
     # of its own light field, when they can be found; kept if no character is lost by it,
     # or if it shows the groups of a Serbian plate where the row showed something else (a
@@ -242,11 +244,11 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
         again_line = _first_line(again, min_characters)
         if len(again_line.boxes) >= len(line.boxes) or (
                 _plate_groups(again_line) and not _plate_groups(line)):
-            _zero(crop, line.ink)
+            _zero(crop, line)
             crop, matrix, line = again, again_matrix, again_line
             text_quad, outlined = _text_quad(line, matrix), True
         else:
-            _zero(again, again_line.ink)
+            _zero(again, again_line)
     # Characters leaning one way at one end and the other way at the other are a plate whose
     # sides converge and whose outline was not found: it is straightened again along the
     # lean of its characters, kept on the same terms as the outline's warp, and what lean is
@@ -261,9 +263,9 @@ def _check(bgr: np.ndarray, quad: np.ndarray, source: str, min_characters: int, 
         again_line = _first_line(again, min_characters)
         if len(again_line.boxes) < len(line.boxes) and (
                 not _plate_groups(again_line) or _plate_groups(line)):
-            _zero(again, again_line.ink)
+            _zero(again, again_line)
             break
-        _zero(crop, line.ink)
+        _zero(crop, line)
         crop, matrix, line = again, again_matrix, again_line
         text_quad = _text_quad(line, matrix)
     xs, ys = text_quad[:, 0], text_quad[:, 1]

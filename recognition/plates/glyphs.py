@@ -32,6 +32,9 @@ PLATE_GROUPS = ((2, 3, 2), (2, 4, 2))
 # The closing that finds the background is this share of WORK_CHAR_PX wide: wider than any
 # stroke, narrow enough to follow a shadow's edge (0.22–0.7 tried; 0.3 read most).
 _FLATTEN = 0.3
+# The closing that finds the white under the characters for CharacterLine.shade is this
+# share of WORK_CHAR_PX wide: wider than the thickest stroke (a blurred bold 0 or 8).
+_SHADE_BACKGROUND = 0.6
 # With ``stretch``, crops whose grey levels (2nd to 98th percentile) span less than this are
 # stretched to the full range before thresholding (see _binarise).
 _STRETCH_BELOW = 120
@@ -60,6 +63,13 @@ class CharacterLine:
     marks: tuple[str, ...] = ()
     offset_px: int = 0
     shear: float = 0.0
+    shade: np.ndarray | None = None
+
+    def forget(self) -> None:
+        """Zero the pictures of the plate's characters (``ink``, ``shade``)."""
+        self.ink.fill(0)
+        if self.shade is not None:
+            self.shade.fill(0)
 
     @property
     def groups(self) -> tuple[int, ...]:
@@ -129,22 +139,29 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
     # Scale so characters come out near WORK_CHAR_PX tall (a plate's are ~2/3 its height):
     # the filters below are sized for that.
     scale = WORK_CHAR_PX / (0.66 * max(crop.shape[0], 1))
-    crop = cv2.resize(crop, None, fx=scale, fy=scale,
-                      interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    raw = _binarise(crop, threshold_offset, stretch, flatten)
-    chars, glyphs = _find(raw)
-    offset, shear = 0, 0.0
-    if len(chars) >= min_chars:
-        shear = _lean(glyphs)
-        if shear:
-            offset = _shear_pad(shear, raw.shape[0])
-            raw = _sheared(raw, shear)
-            chars, glyphs = _find(raw)
-    if len(chars) < min_chars:
-        return CharacterLine((), np.zeros_like(raw), 0.0, scale)
+    scaled = cv2.resize(crop, None, fx=scale, fy=scale,
+                        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    try:
+        raw = _binarise(scaled, threshold_offset, stretch, flatten)
+        chars, glyphs = _find(raw)
+        offset, shear = 0, 0.0
+        if len(chars) >= min_chars:
+            shear = _lean(glyphs)
+            if shear:
+                offset = _shear_pad(shear, raw.shape[0])
+                raw = _sheared(raw, shear)
+                chars, glyphs = _find(raw)
+        if len(chars) < min_chars:
+            return CharacterLine((), np.zeros_like(raw), 0.0, scale)
+        shade = _shade(scaled)
+    finally:
+        scaled.fill(0)  # the plate's picture, scaled
+    if shear:
+        unsheared, shade = shade, _sheared(shade, shear)
+        unsheared.fill(0)
     median_h = float(np.median([g.box.height for g in chars]))
     return CharacterLine(tuple(g.box for g in chars), glyphs, median_h, scale,
-                         tuple(g.mark for g in chars), offset, shear)
+                         tuple(g.mark for g in chars), offset, shear, shade)
 
 
 def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
@@ -185,6 +202,14 @@ def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
             region = (slice(g.box.top, g.box.bottom), slice(g.box.left, g.box.right))
             glyphs[region] |= raw[region]
     return kept, glyphs
+
+
+def _shade(scaled: np.ndarray) -> np.ndarray:
+    """How dark each pixel of the scaled BGR crop is against the plate's white as light
+    falls on it (0 = white; see :attr:`CharacterLine.shade`). Brightness is the brightest
+    channel, so the blue strip and the red shield are not dark."""
+    brightness = scaled.max(axis=2)
+    return cv2.bitwise_not(flattened(brightness, round(_SHADE_BACKGROUND * WORK_CHAR_PX) | 1))
 
 
 def _regrown(ink: np.ndarray, raw: np.ndarray, steps: int) -> np.ndarray:

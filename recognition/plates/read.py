@@ -192,7 +192,7 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                     found, positions = kept, positions[rest]
                     by_ocr, by_shape = by_ocr[rest], by_shape[rest]
                     boxes, groups = boxes[rest], rest_groups
-            if found.valid and (contested(found.text, by_ocr, by_shape)
+            if found.valid and (contested(found.text, by_ocr, by_shape, unanimous_only)
                                 or not spacing_fits(boxes, groups)
                                 or (unanimous_only
                                     and not unanimous(by_ocr, by_shape, found.text)
@@ -247,7 +247,7 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
                     retried = (found, found_raw)
     finally:
         for retry_line in retry_lines:
-            retry_line.ink.fill(0)  # pictures of the plate's characters, even on a failure
+            retry_line.forget()  # pictures of the plate's characters, even on a failure
     if retried:
         (result, raw), gapped = retried, False
     if agreed and (result is None or not result.valid):
