@@ -37,6 +37,16 @@ def car_frame():
     return Frame(image, 0.0, 0)
 
 
+def test_a_character_line_forgets_every_picture_it_holds():
+    from recognition.plates.glyphs import character_line
+
+    line = character_line(plate_bgr("BG123AB", width_px=300))
+    assert line.ink.any() and line.scaled.any() and line.shade.any()
+    pictures = (line.ink, line.scaled, line.shade)
+    line.forget()
+    assert not any(picture.any() for picture in pictures)
+
+
 def test_plate_crops_are_zeroed_when_reading_them_fails(monkeypatch):
     seen = []
 
@@ -51,7 +61,7 @@ def test_plate_crops_are_zeroed_when_reading_them_fails(monkeypatch):
     assert seen
     for candidate in seen:
         assert not candidate.crop.any() and not candidate.line.ink.any()
-        assert not candidate.line.shade.any()
+        assert not candidate.line.scaled.any()
 
 
 def test_new_faceprints_thumbnails_and_frame_copies_are_zeroed_when_a_later_step_fails(

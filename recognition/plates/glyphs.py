@@ -9,7 +9,8 @@ model cannot see: the caron or acute over Č Ć Š Ž, and the hook that tells J
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
@@ -49,7 +50,8 @@ class CharacterLine:
     ``scale`` from the crop; ``height_px`` is the median character height in ``ink``.
     ``offset_px`` is how far ``ink`` was shifted right when its lean was undone (at
     mid-height), so crop x ≈ (ink x − ``offset_px``) / ``scale``; ``shear`` is that lean
-    (horizontal pixels per pixel of height). ``marks`` says, per
+    (horizontal pixels per pixel of height). ``scaled`` is the crop at ``ink``'s scale (BGR),
+    kept for :attr:`shade`. ``marks`` says, per
     character, whether a ``"caron"`` (Č Š Ž), an ``"acute"`` (Ć) or a
     ``"mark"`` of unclear kind was found above it, a J's ``"hook"`` at its foot or a Đ's
     ``"bar"``, else ``""``: the English model reads
@@ -63,13 +65,30 @@ class CharacterLine:
     marks: tuple[str, ...] = ()
     offset_px: int = 0
     shear: float = 0.0
-    shade: np.ndarray | None = None
+    scaled: np.ndarray | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def shade(self) -> np.ndarray:
+        """How dark each pixel of ``ink``'s geometry is against the plate's white as light
+        falls on it, before thresholding (0 = white): at the far end of a room a stroke too
+        faint or thin to survive as ink still shows here (see
+        :mod:`recognition.plates.shapes`). Made on first use: most lines found while
+        detecting are never read. Without ``scaled``, ``ink`` is its own shade."""
+        if self.scaled is None:
+            return self.ink
+        shade = _shade(self.scaled)
+        if self.shear:
+            unsheared, shade = shade, _sheared(shade, self.shear)
+            unsheared.fill(0)
+        return shade
 
     def forget(self) -> None:
-        """Zero the pictures of the plate's characters (``ink``, ``shade``)."""
+        """Zero the pictures of the plate's characters (``ink``, ``scaled``, ``shade``)."""
         self.ink.fill(0)
-        if self.shade is not None:
-            self.shade.fill(0)
+        if self.scaled is not None:
+            self.scaled.fill(0)
+        if "shade" in self.__dict__:
+            self.__dict__["shade"].fill(0)
 
     @property
     def groups(self) -> tuple[int, ...]:
@@ -151,17 +170,15 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
                 offset = _shear_pad(shear, raw.shape[0])
                 raw = _sheared(raw, shear)
                 chars, glyphs = _find(raw)
-        if len(chars) < min_chars:
-            return CharacterLine((), np.zeros_like(raw), 0.0, scale)
-        shade = _shade(scaled)
-    finally:
-        scaled.fill(0)  # the plate's picture, scaled
-    if shear:
-        unsheared, shade = shade, _sheared(shade, shear)
-        unsheared.fill(0)
+    except BaseException:
+        scaled.fill(0)  # the plate's picture
+        raise
+    if len(chars) < min_chars:
+        scaled.fill(0)
+        return CharacterLine((), np.zeros_like(raw), 0.0, scale)
     median_h = float(np.median([g.box.height for g in chars]))
     return CharacterLine(tuple(g.box for g in chars), glyphs, median_h, scale,
-                         tuple(g.mark for g in chars), offset, shear, shade)
+                         tuple(g.mark for g in chars), offset, shear, scaled)
 
 
 def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
@@ -205,9 +222,8 @@ def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
 
 
 def _shade(scaled: np.ndarray) -> np.ndarray:
-    """How dark each pixel of the scaled BGR crop is against the plate's white as light
-    falls on it (0 = white; see :attr:`CharacterLine.shade`). Brightness is the brightest
-    channel, so the blue strip and the red shield are not dark."""
+    """How dark each pixel of the scaled BGR crop is (see :attr:`CharacterLine.shade`).
+    Brightness is the brightest channel, so the blue strip and the red shield are not dark."""
     brightness = scaled.max(axis=2)
     return cv2.bitwise_not(flattened(brightness, round(_SHADE_BACKGROUND * WORK_CHAR_PX) | 1))
 

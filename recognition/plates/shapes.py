@@ -71,8 +71,7 @@ class ShapeReader:
         """
         if not line.boxes:
             return []
-        shade = line.ink if line.shade is None else line.shade
-        glyphs = np.stack([normalised(graded(shade, line.ink, box), line.height_px)
+        glyphs = np.stack([normalised(graded(line.shade, line.ink, box), line.height_px)
                            for box in line.boxes])
         similarity = describe(glyphs) @ self._features.T
         glyphs.fill(0)  # pictures of the plate's characters
