@@ -220,3 +220,22 @@ def test_a_middling_shape_vote_does_not_stand_against_tesseracts_sure_other_look
     assert contested("PP722XF", _choices("PPT2IXF", 0.91), shapes)
     sure = [((ch, 0.95),) for ch in "PP722XF"]
     assert not contested("PP722XF", _choices("PPT2IXF", 0.91), sure)
+
+
+def test_a_district_mark_only_one_kind_of_mark_makes_is_seen_as_either():
+    """A far ĆU 150-AA: the shape reader sees a mark but cannot tell the acute from a caron
+    (Ć 0.64, Č 0.36). There is no ČU, so the Ć stands. BČ is a district as much as BĆ, so
+    there the same split vote is no read of the mark."""
+    from recognition.plates.agreement import contested
+
+    def split_mark(text, position, mark, other):
+        return [((mark, 0.64), (other, 0.36)) if i == position else ((ch, 1.0),)
+                for i, ch in enumerate(text)]
+
+    tess = _choices("CU150AA", 0.95)
+    assert not contested("ĆU150AA", tess, split_mark("ĆU150AA", 0, "Ć", "Č"))
+    assert contested("ĆU150AA", tess, [((ch, 0.64), ("U", 0.36)) if ch == "Ć" else ((ch, 1.0),)
+                                       for ch in "ĆU150AA"])  # a mark less than sure
+    tess = _choices("BC418NR", 0.95)
+    assert contested("BĆ418NR", tess, split_mark("BĆ418NR", 1, "Ć", "Č"))
+    assert not contested("BĆ418NR", tess, [((ch, 0.9),) for ch in "BĆ418NR"])

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from recognition.plates.format import Choices, caron_twin, cross_kind, look_alike
+from recognition.plates.format import (
+    DISTRICTS, Choices, bare, caron_twin, cross_kind, look_alike,
+)
 from recognition.types import Box
 
 #: Tesseract's own best character, at this confidence or more, is a vote against a different
@@ -119,7 +121,8 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
             if (meant is not None and meant != kept) or (meant is None
                                                           and s_conf >= MIN_SOLE_VOTE):
                 return True
-        if shapes and kept in _MARKED and (s_char != kept or s_conf < MIN_MARK_SHARE):
+        if shapes and kept in _MARKED and not _mark_seen(
+                text, i, shapes[i] if i < len(shapes) else ()):
             return True
         # And the other way: a mark the shape reader saw is not dropped (Đ kept as D).
         if s_char in _MARKED and s_conf >= MIN_SHAPE_VOTE and kept != s_char:
@@ -132,6 +135,26 @@ def contested(text: str, tesseract: Sequence[Choices], shapes: Sequence[Choices]
         if shapes and i in twin_at and s_char != kept:
             return True
     return False
+
+
+def _mark_seen(text: str, i: int, shapes: Choices) -> bool:
+    """Whether the shape reader saw the mark of the marked letter ``text[i]``: it names that
+    letter with :data:`MIN_MARK_SHARE`; or, in a district code that no other mark on the same
+    letter would make (Ć of ĆU, as there is no ČU), it names a marked form of that letter
+    and gives such forms that share together (a small acute and caron blur alike)."""
+    if not shapes:
+        return False
+    best, share = str(shapes[0][0]), float(shapes[0][1])
+    if best == text[i] and share >= MIN_MARK_SHARE:
+        return True
+    base = bare(text[i])
+    if i >= 2 or best not in _MARKED or bare(best) != base:
+        return False
+    others = (text[:i] + mark + text[i + 1:2] for mark in _MARKED
+              if mark != text[i] and bare(mark) == base)
+    return (not any(code in DISTRICTS for code in others)
+            and sum(float(v) for ch, v in shapes if ch in _MARKED and bare(str(ch)) == base)
+            >= MIN_MARK_SHARE)
 
 
 def _best(positions: Sequence[Choices], i: int) -> tuple[str, float]:

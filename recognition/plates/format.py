@@ -175,6 +175,11 @@ def look_alike(read: str, kept: str) -> bool:
             or read.translate(_BARE) == kept.translate(_BARE))
 
 
+def bare(text: str) -> str:
+    """``text`` with every caron, acute and bar taken off (``Č``, ``Ć`` → ``C``, ``Đ`` → ``D``)."""
+    return text.translate(_BARE)
+
+
 def caron_twin(code: str) -> str | None:
     """Another district code that differs from ``code`` only by a caron or bar on one of its
     bare letters (``"VS"`` → ``"VŠ"``, ``"SA"`` → ``"ŠA"``), else ``None``: a read that may
