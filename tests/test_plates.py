@@ -394,3 +394,25 @@ def test_a_group_beyond_a_shadow_edge_is_cut_out_with_the_plate(monkeypatch):
         assert [r.text for r in read_plates(item.image)] == [item.plate]
     monkeypatch.setattr(detect_module, "shadowed", lambda *args: False)
     assert [r.text for r in read_plates(props[33].image)] == [""]
+
+
+def test_narrow_letters_side_by_side_are_one_group():
+    """ŠI 246-II: each I fills a tenth of its cell, so the white beside it looked like the
+    gap between groups and the plate was grouped (2, 3, 1, 1), read as nothing. Narrow
+    glyphs count as a glyph's width; the shield and the hyphen still part the groups."""
+    from recognition.plates.glyphs import CharacterLine
+
+    def cells(*groups, narrow=()):
+        boxes, x = [], 0
+        for n, group in enumerate(groups):
+            for _ in range(group):
+                width = 6 if len(boxes) in narrow else 20
+                left = x + (24 - width) // 2
+                boxes.append(Box(left, 10, left + width, 50))
+                x += 24
+            x += 22  # the shield or the hyphen
+        return CharacterLine(tuple(boxes), np.zeros((60, x), np.uint8), 40.0)
+
+    assert cells(2, 3, 2, narrow=(1, 5, 6)).groups == (2, 3, 2)
+    assert cells(2, 4, 2, narrow=(2, 3)).groups == (2, 4, 2)
+    assert cells(2, 3, 2).groups == (2, 3, 2)

@@ -111,9 +111,13 @@ def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int,
     """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`)."""
     if not boxes:
         return ()
+    # A narrow glyph (I, 1) leaves wide white either side within its cell, which is no gap
+    # between groups: each glyph is measured as at least the line's median width.
+    width = float(np.median([b.width for b in boxes]))
+    slack = [(width - b.width) / 2 if b.width < 0.5 * width else 0.0 for b in boxes]
     sizes, run = [], 1
-    for before, after in zip(boxes, boxes[1:]):
-        if after.left - before.right > 0.3 * height_px:
+    for i, (before, after) in enumerate(zip(boxes, boxes[1:])):
+        if after.left - before.right - slack[i] - slack[i + 1] > 0.3 * height_px:
             sizes.append(run)
             run = 0
         run += 1
