@@ -131,6 +131,10 @@ def test_foreign_plates_in_a_known_layout_are_corrected_by_position():
     slovak = read_choices([((ch, 0.95),) for ch in "RK87BAC"], groups=(2, 5))
     assert (slovak.text, slovak.country, slovak.valid) == ("RK878AC", "foreign", False)
     assert foreign_layout("RK878AC") == "LLDDDLL" and foreign_layout("RK87BAC") is None
+    # RK340A0 fits two layouts with one change each: RK340AO (0 as O, one shape on most
+    # European plates) and RK34040 (A as 4, a real doubt); the first is the plate.
+    slovak = read_choices([((ch, 0.95),) for ch in "RK340A0"], groups=(2, 5))
+    assert (slovak.text, slovak.corrections) == ("RK340AO", 1)
 
 
 def test_layouts_never_make_a_serbian_looking_or_far_off_read_foreign():

@@ -65,12 +65,15 @@ def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
     best alternative of the kind the layout puts there (``8`` → ``B`` where a letter
     stands), at most :data:`MAX_FOREIGN_FOLDS` changed. ``None`` when no layout fits, when
     two fit equally well with different texts, or when the result would start like a
-    Serbian plate (a half-read Serbian plate is unreadable, never foreign)."""
-    fits: dict[str, int] = {}
+    Serbian plate (a half-read Serbian plate is unreadable, never foreign). Of the layouts
+    that fit, the one with fewest changes other than ``O`` ↔ ``0`` wins: the two are one shape
+    on most European plates, so that change is no doubt about what was seen (a Slovak
+    RK 340-AO read RK340A0 fits LLDDDLL as RK340AO, and LLDDDDD as RK34040)."""
+    fits: dict[str, tuple[int, int]] = {}  # text: (changes, changes other than O/0)
     for layout in FOREIGN_LAYOUTS:
         if len(layout) != len(positions):
             continue
-        chosen, changes = [], 0
+        chosen, changes, doubts = [], 0, 0
         for choices, kind in zip(positions, layout):
             confusions = {} if kind == "X" else AS_LETTER if kind == "L" else AS_DIGIT
             pick = _pick(choices, LAYOUT_CHARACTERS[kind], confusions, min_choice)
@@ -78,21 +81,22 @@ def _foreign_from_choices(positions: Sequence[Choices], min_choice: float
                 break
             chosen.append(pick[0])
             changes += pick[2]
+            doubts += pick[2] and {pick[0], choices[0][0]} != {"O", "0"}
         else:
             text = "".join(chosen)
             if changes <= MAX_FOREIGN_FOLDS:
-                fits[text] = min(fits.get(text, changes), changes)
+                fits[text] = min(fits.get(text, (changes, doubts)), (changes, doubts))
     # Digits alone (a price, a phone number, a date on a poster) are no plate, whatever a
     # layout would make of them: some position must have been read as a letter.
     if not fits or not any(p[0][0].isalpha() for p in positions):
         return None
-    fewest = min(fits.values())
-    best = [text for text, changes in fits.items() if changes == fewest]
+    fewest = min(doubts for _, doubts in fits.values())
+    best = [text for text, (_, doubts) in fits.items() if doubts == fewest]
     if len(best) != 1 or looks_serbian(best[0]) or len(set(best[0])) < 4:
         return None
     # Confidence as for any foreign read, the engine's in what it read: a position folded
     # by the layout is no less sure of its shape (O and 0 are one shape on many plates).
-    return PlateText(best[0], best[0], False, "foreign", fewest,
+    return PlateText(best[0], best[0], False, "foreign", fits[best[0]][0],
                      mean(p[0][1] for p in positions))
 
 
