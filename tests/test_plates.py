@@ -137,7 +137,20 @@ def test_real_croatian_photos_are_at_most_foreign_never_serbian():
     assert all(o.country in ("foreign", "unknown") for o in scores.outcomes)
     # Figures for the README come from `oko eval plates`; these pin today's at least.
     assert scores.detected >= 0.8
-    assert scores.exact >= 0.5, [(o.expected, o.read) for o in scores.outcomes]
+    assert scores.exact >= 0.6, [(o.expected, o.read) for o in scores.outcomes]
+
+
+def test_a_lone_blob_beside_a_foreign_plate_is_left_out():
+    """A lone blob after a gap at either end of a row is a frame or shadow edge, for a
+    foreign plate as for a Serbian one: Croatian 6.jpg read nothing with it and ZG 4585-ES
+    without it; a Slovak (2, 5, 1) row the same."""
+    from recognition.plates.read import _stray_end
+
+    assert _stray_end((2, 4, 2, 1)) == (slice(0, -1), (2, 4, 2))
+    assert _stray_end((1, 2, 5)) == (slice(1, None), (2, 5))
+    assert _stray_end((2, 5, 1)) == (slice(0, -1), (2, 5))
+    assert _stray_end((2, 1)) is None and _stray_end((2, 7, 1)) is None
+    assert [r.text for r in read_plates(cv2.imread(str(PLATES / "6.jpg")))] == ["ZG4585ES"]
 
 
 def test_the_detected_box_covers_the_labelled_plate():

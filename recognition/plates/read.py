@@ -24,7 +24,7 @@ from recognition.plates.detect import PlateCandidate, detect_plates
 from recognition.plates.choices import read_choices
 from recognition.plates.format import UNREADABLE, Choices, PlateText, clean, foreign_layout
 from recognition.plates.glyphs import (
-    DEFAULT_THRESHOLD_OFFSET, PLATE_GROUPS, CharacterLine, character_line,
+    DEFAULT_THRESHOLD_OFFSET, CharacterLine, character_line,
 )
 from recognition.plates.marks import with_marks
 from recognition.plates.ocr import OcrEngine, characters, line_image, tesseract
@@ -186,9 +186,12 @@ def read_plate(crop: np.ndarray, reader: OcrEngine | None = None, *,
             if stray is not None and not found.valid:
                 # A lone blob before or after a plate's groups is the strip's edge, a
                 # shadow's or the frame's, not a character: the plate is read without it.
+                # A foreign read is taken without it only where that fits a European
+                # layout with fewer changes than the read with it needed, if any.
                 rest, rest_groups = stray
                 kept = read_choices(positions[rest], groups=rest_groups)
-                if kept.valid:
+                if kept.valid or (kept.country == "foreign" and foreign_layout(kept.text) and (
+                        found.country != "foreign" or kept.corrections < found.corrections)):
                     found, positions = kept, positions[rest]
                     by_ocr, by_shape = by_ocr[rest], by_shape[rest]
                     boxes, groups = boxes[rest], rest_groups
@@ -312,12 +315,13 @@ def _read_line_apart(line: CharacterLine, engine: OcrEngine, shapes: ShapeReader
 
 
 def _stray_end(groups: tuple[int, ...]) -> tuple[slice, tuple[int, ...]] | None:
-    """When a lone character, apart from the rest, precedes or follows the groups of a
-    Serbian plate, ``(1, 2, 3|4, 2)`` or ``(2, 3|4, 2, 1)``: the characters to keep and their
+    """When a lone character, apart from the rest, precedes or follows two or more groups
+    of five to eight characters in all (a Serbian plate's ``(1, 2, 3|4, 2)`` or
+    ``(2, 3|4, 2, 1)``, a Slovak one's ``(2, 5, 1)``): the characters to keep and their
     groups; else ``None``."""
-    if len(groups) == 4 and groups[0] == 1 and groups[1:] in PLATE_GROUPS:
+    if len(groups) >= 3 and groups[0] == 1 and 5 <= sum(groups[1:]) <= 8:
         return slice(1, None), groups[1:]
-    if len(groups) == 4 and groups[-1] == 1 and groups[:-1] in PLATE_GROUPS:
+    if len(groups) >= 3 and groups[-1] == 1 and 5 <= sum(groups[:-1]) <= 8:
         return slice(0, -1), groups[:-1]
     return None
 
