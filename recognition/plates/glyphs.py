@@ -108,13 +108,29 @@ class CharacterLine:
 
 
 def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int, ...]:
-    """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`)."""
+    """Characters per group of ``boxes`` (see :attr:`CharacterLine.groups`).
+
+    A narrow glyph (I, 1) leaves wide white either side within its cell, which can look like
+    the gap between groups (ŠI 246-II grouped (2, 3, 1, 1)). Where the plain gaps do not
+    group the row as a plate, a glyph under half the line's median width is measured as that
+    median width; that grouping is taken only if it is a plate's, as a lone thin blob beside
+    the plate (the edge of the strip or of a shadow) is as narrow as an I.
+    """
     if not boxes:
         return ()
-    # A narrow glyph (I, 1) leaves wide white either side within its cell, which is no gap
-    # between groups: each glyph is measured as at least the line's median width.
+    groups = _gap_groups(boxes, [0.0] * len(boxes), height_px)
+    if groups in PLATE_GROUPS:
+        return groups
     width = float(np.median([b.width for b in boxes]))
     slack = [(width - b.width) / 2 if b.width < 0.5 * width else 0.0 for b in boxes]
+    narrow = _gap_groups(boxes, slack, height_px)
+    return narrow if narrow in PLATE_GROUPS else groups
+
+
+def _gap_groups(boxes: tuple[Box, ...] | list[Box], slack: list[float], height_px: float
+                ) -> tuple[int, ...]:
+    """Characters per run of ``boxes`` split at gaps wider than 0.3 ``height_px``, each gap
+    narrowed by its two glyphs' ``slack``."""
     sizes, run = [], 1
     for i, (before, after) in enumerate(zip(boxes, boxes[1:])):
         if after.left - before.right - slack[i] - slack[i + 1] > 0.3 * height_px:
