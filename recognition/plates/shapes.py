@@ -71,8 +71,11 @@ class ShapeReader:
         """
         if not line.boxes:
             return []
-        glyphs = np.stack([normalised(graded(line.shade, line.ink, box), line.height_px)
-                           for box in line.boxes])
+        glyphs = np.empty((len(line.boxes), GLYPH_SIZE[1], GLYPH_SIZE[0]), np.uint8)
+        for glyph, box in zip(glyphs, line.boxes):
+            cut = graded(line.shade, line.ink, box)
+            glyph[:] = normalised(cut, line.height_px)
+            cut.fill(0)  # a picture of one of the plate's characters
         similarity = describe(glyphs) @ self._features.T
         glyphs.fill(0)  # pictures of the plate's characters
         k = min(_NEIGHBOURS, len(self._labels))
@@ -220,8 +223,8 @@ def _camera_glyph(ch: str, font_path: str, rng: random.Random) -> np.ndarray | N
 
     Drawn in a cell of random width (plate faces are narrower than any free face), sometimes
     heavier, distorted as a straightened plate still is (a lean, a squeeze, a keystone),
-    shrunk to 11–36 px (a far plate to a near one), blurred, noised and thresholded at a
-    random level, as ink is at different light.
+    shrunk to 11–36 px (a far plate to a near one), blurred and noised; thresholded at a
+    random level, as ink is at different light, to find its box, and :func:`graded` within it.
     """
     cap_px = 64  # drawn above the largest size it is shrunk to
     # A few cell widths, not any: the drawn masks are cached, which keeps learning quick.
