@@ -6,6 +6,7 @@ blobs that stand on one line kept.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,7 +80,7 @@ def split_wide(glyphs: list[Glyph], ink: np.ndarray) -> list[Glyph]:
     """
     if len(glyphs) < 3:
         return glyphs
-    median_w = float(np.median([g.box.width for g in glyphs]))
+    median_w = float(statistics.median([g.box.width for g in glyphs]))
     out: list[Glyph] = []
     for glyph in glyphs:
         box = glyph.box
@@ -135,7 +136,7 @@ def trim_ends(glyphs: list[Glyph]) -> list[Glyph]:
     a plate no gap is that wide except beside the shield, inside the row, so such a blob
     is the plate's frame or something beyond the plate."""
     while len(glyphs) > 1:
-        h = float(np.median([g.box.height for g in glyphs]))
+        h = float(statistics.median([g.box.height for g in glyphs]))
         if _apart(glyphs[0], glyphs[1].box.left - glyphs[0].box.right, h):
             glyphs = glyphs[1:]
         elif _apart(glyphs[-1], glyphs[-1].box.left - glyphs[-2].box.right, h):

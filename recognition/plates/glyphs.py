@@ -10,6 +10,7 @@ model cannot see: the caron or acute over Č Ć Š Ž, and the hook that tells J
 from __future__ import annotations
 
 import functools
+import statistics
 from dataclasses import dataclass, field
 import cv2
 import numpy as np
@@ -121,7 +122,7 @@ def _grouped(boxes: tuple[Box, ...] | list[Box], height_px: float) -> tuple[int,
     groups = _gap_groups(boxes, [0.0] * len(boxes), height_px)
     if groups in PLATE_GROUPS:
         return groups
-    width = float(np.median([b.width for b in boxes]))
+    width = float(statistics.median([b.width for b in boxes]))
     slack = [(width - b.width) / 2 if b.width < 0.5 * width else 0.0 for b in boxes]
     narrow = _gap_groups(boxes, slack, height_px)
     return narrow if narrow in PLATE_GROUPS else groups
@@ -144,7 +145,7 @@ def _plate_groups(glyphs: list["Glyph"]) -> bool:
     """Whether ``glyphs`` are grouped as a Serbian plate's, (2, 3|4, 2)."""
     if not glyphs:
         return False
-    height = float(np.median([g.box.height for g in glyphs]))
+    height = float(statistics.median([g.box.height for g in glyphs]))
     return _grouped([g.box for g in glyphs], height) in PLATE_GROUPS
 
 
@@ -196,7 +197,7 @@ def character_line(crop: np.ndarray, *, min_chars: int = 4,
     if len(chars) < min_chars:
         scaled.fill(0)
         return CharacterLine((), np.zeros_like(raw), 0.0, scale)
-    median_h = float(np.median([g.box.height for g in chars]))
+    median_h = float(statistics.median([g.box.height for g in chars]))
     return CharacterLine(tuple(g.box for g in chars), glyphs, median_h, scale,
                          tuple(g.mark for g in chars), offset, shear, scaled)
 

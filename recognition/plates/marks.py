@@ -69,10 +69,15 @@ def _bar(glyph: np.ndarray) -> str:
     # The bar is a few rows thick: the second-leftmost row of the middle band, so one
     # stray pixel is not a bar.
     middle = lefts(slice(round(height * 0.38), round(height * 0.62)))
-    rest = min(np.median(lefts(slice(round(height * 0.12), round(height * 0.3)))),
-               np.median(lefts(slice(round(height * 0.7), round(height * 0.88)))))
+    rest = min(_median_of_sorted(lefts(slice(round(height * 0.12), round(height * 0.3)))),
+               _median_of_sorted(lefts(slice(round(height * 0.7), round(height * 0.88)))))
     jut = rest - middle[min(1, len(middle) - 1)]
     return "bar" if jut >= max(2, 0.08 * height) else ""
+
+
+def _median_of_sorted(values: np.ndarray) -> float:
+    """The median of ascending ``values`` (as ``np.median``, without its cost per call)."""
+    return (float(values[(values.size - 1) // 2]) + float(values[values.size // 2])) / 2
 
 
 def _hook(glyph: np.ndarray) -> str:
@@ -132,10 +137,18 @@ def fused_mark(glyph: np.ndarray) -> str:
     ink = glyph > 0
     rows = ink.sum(axis=1)
     reach = max(2, round(height * 0.1))
-    for r in range(max(2, round(height * 0.08)), round(height * 0.35)):
-        above, below = rows[:r].max(), rows[r + 1:r + 1 + reach].max()
-        if rows[r] == 0 or rows[r] > 0.7 * above or below < 1.6 * rows[r]:
-            continue
+    first, last = max(2, round(height * 0.08)), round(height * 0.35)
+    if last <= first:
+        return ""
+    # Per candidate row r: the widest row above it, and the widest of the reach rows below
+    # (the rows are few, but a loop of slices costs a tenth of a millisecond per glyph).
+    candidates = np.arange(first, last)
+    above = np.maximum.accumulate(rows)[candidates - 1]
+    below = np.lib.stride_tricks.sliding_window_view(
+        np.pad(rows, (0, reach)), reach)[candidates + 1].max(axis=1)
+    neck = rows[candidates]
+    necks = candidates[(neck > 0) & (neck <= 0.7 * above) & (below >= 1.6 * neck)]
+    for r in necks:
         cols = np.flatnonzero(ink[r])
         if abs(cols.mean() - (width - 1) / 2) > 0.2 * width or cols[-1] - cols[0] >= cols.size:
             continue  # off-centre, or two strokes (the sides of B, O, 8), not one neck
