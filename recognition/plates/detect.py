@@ -144,14 +144,13 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
 
 def forget(candidate: PlateCandidate) -> None:
     """Zero the candidate's pictures of the plate (its crop and its characters)."""
-    candidate.crop.fill(0)
-    if candidate.line is not None:
-        candidate.line.forget()
+    _zero(candidate.crop, candidate.line)
 
 
-def _zero(crop: np.ndarray, line: CharacterLine) -> None:
+def _zero(crop: np.ndarray, line: CharacterLine | None) -> None:
     crop.fill(0)
-    line.forget()
+    if line is not None:
+        line.forget()
 
 
 def _first_line(crop: np.ndarray, min_characters: int) -> CharacterLine:

@@ -73,7 +73,7 @@ def _lean_trend(line: CharacterLine) -> tuple[float, float]:
     to the last one's right.
 
     Each character's strokes line up in fewest columns at its own lean (as in
-    :func:`~recognition.plates.glyphs.lean`), but a character of diagonal strokes (7, A, V,
+    ``recognition.plates.glyphs._lean``), but a character of diagonal strokes (7, A, V,
     Z) lines up at more than one: the trend is fitted to every character at once, so the
     upright strokes of the others outweigh them, and of equal fits the least spread wins.
     """
