@@ -108,6 +108,12 @@ def detect_plates(bgr: np.ndarray, *, method: str = "contour", min_width_px: int
     found: list[PlateCandidate] = []
     try:
         for quad, source in quads:
+            # A plate's outline and its row of characters both propose it: once one of
+            # them has found characters grouped as a plate's there, checking the other
+            # (six warps and character searches) would find the same plate again. On 3 ×
+            # 300 simulated props: 13 % less time per plate, one read of 900 lost.
+            if _over_plate(_quad_box(quad, width, height), found):
+                continue
             candidate = _check(bgr, quad, source, min_characters, width, height)
             if candidate is not None:
                 found.append(candidate)
@@ -374,6 +380,14 @@ def _quad_box(quad: np.ndarray, width: int, height: int) -> Box:
     xs, ys = quad[:, 0], quad[:, 1]
     return Box(int(np.floor(xs.min())), int(np.floor(ys.min())), int(np.ceil(xs.max())),
                int(np.ceil(ys.max()))).clipped(width, height)
+
+
+def _over_plate(box: Box, found: list[PlateCandidate]) -> bool:
+    """Whether ``box`` overlaps, holds or lies within a candidate whose characters are
+    grouped as a Serbian plate's."""
+    return any(c.line is not None and _plate_groups(c.line)
+               and (box.iou(c.box) > 0.2 or _inside(c.box, box) or _inside(box, c.box))
+               for c in found)
 
 
 def _inside(inner: Box, outer: Box) -> bool:
