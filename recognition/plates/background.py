@@ -8,6 +8,23 @@ import cv2
 import numpy as np
 
 
+def percentile(values: np.ndarray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear interpolation, the same arithmetic) of a 1-D
+    array, by partial sorting: a tenth of its time on a few thousand pixels, which counts in
+    searches run a dozen times per frame."""
+    rank = (values.size - 1) * (q / 100.0)
+    low = int(rank)
+    high = min(low + 1, values.size - 1)
+    if values.dtype == np.uint8:  # grey levels: counting them is faster still
+        running = np.cumsum(np.bincount(values, minlength=256))
+        below, above = (float(v) for v in np.searchsorted(running, (low, high), side="right"))
+    else:
+        ordered = np.partition(values, (low, high))
+        below, above = float(ordered[low]), float(ordered[high])
+    t = rank - low
+    return above - (above - below) * (1 - t) if t >= 0.5 else below + (above - below) * t
+
+
 def flattened(grey: np.ndarray, size: int) -> np.ndarray:
     """``grey`` divided by its background, the plate's white as light falls on it.
 

@@ -155,11 +155,12 @@ def _apart(glyph: Glyph, gap_px: float, height_px: float) -> bool:
 
 def aligned(found: list[Glyph]) -> list[Glyph]:
     """The largest subset of ``found`` of about one height with centres on one line."""
-    best: list[Glyph] = []
-    for anchor in found:
-        cy, h = anchor.box.center[1], anchor.box.height
-        group = [g for g in found if abs(g.box.height - h) <= 0.2 * h
-                 and abs(g.box.center[1] - cy) <= 0.25 * h]
-        if len(group) > len(best):
-            best = group
-    return best
+    if not found:
+        return []
+    heights = np.array([g.box.height for g in found], np.float64)
+    centres = np.array([g.box.center[1] for g in found], np.float64)
+    # Row a: the glyphs within reach of anchor a's height and centre line.
+    near = ((np.abs(heights[None, :] - heights[:, None]) <= 0.2 * heights[:, None])
+            & (np.abs(centres[None, :] - centres[:, None]) <= 0.25 * heights[:, None]))
+    best = int(np.argmax(near.sum(axis=1)))  # the first anchor with the most, as before
+    return [g for g, keep in zip(found, near[best]) if keep]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from recognition.plates.background import flattened, strip_edge, strip_end
+from recognition.plates.background import flattened, percentile, strip_edge, strip_end
 from recognition.plates.blobs import Glyph, aligned, joined, split_wide, trim_ends, unhyphenated
 from recognition.plates.marks import fused_mark, mark_kind, shape_hint
 from recognition.types import Box
@@ -231,8 +231,9 @@ def _find(raw: np.ndarray) -> tuple[list[Glyph], np.ndarray]:
         split = trim_ends(split_wide(kept, ink))
         if _plate_groups(split):
             kept = split
-    glyphs = np.where(np.isin(labels, [i for g in kept for i in g.labels]), 255, 0
-                      ).astype(np.uint8)
+    kept_labels = np.zeros(count, np.uint8)
+    kept_labels[[i for g in kept for i in g.labels]] = 255
+    glyphs = kept_labels[labels]
     kept = [g if g.mark else Glyph(g.labels, g.box, shape_hint(
         glyphs[g.box.top:g.box.bottom, g.box.left:g.box.right])) for g in kept]
     for g in kept:
@@ -271,13 +272,18 @@ def _lean(glyphs: np.ndarray) -> float:
     """The horizontal shear (pixels per pixel of height) that makes the glyphs most upright:
     the one whose column sums are most peaked, as vertical strokes line up."""
     scores: dict[float, tuple[float, float]] = {}
+    # The column sums of the sheared glyphs, from where each inked pixel lands, without
+    # shearing the picture 13 times.
+    rows, columns = np.nonzero(glyphs)
+    weights = glyphs[rows, columns].astype(np.float64)
 
     def score(shear: float) -> tuple[float, float]:
         """How peaked the column sums are at ``shear``; the smaller shear wins a tie."""
         shear = round(float(np.clip(shear, -0.5, 0.5)), 3)
         if shear not in scores:
-            columns = _sheared(glyphs, shear).sum(axis=0, dtype=np.float64)
-            scores[shear] = (float((columns ** 2).sum()), -abs(shear))
+            sums = np.bincount(columns + _row_shifts(shear, glyphs.shape[0])[rows],
+                               weights=weights)
+            scores[shear] = (float((sums ** 2).sum()), -abs(shear))
         return scores[shear]
 
     # Every 0.1 first, then the 0.05 either side of the best: 13 shears, not 21.
@@ -289,6 +295,14 @@ def _lean(glyphs: np.ndarray) -> float:
 
 def _shear_pad(shear: float, height: int) -> int:
     return int(abs(shear) * height / 2) + 1
+
+
+@functools.lru_cache(maxsize=256)
+def _row_shifts(shear: float, height: int) -> np.ndarray:
+    """How far :func:`_sheared` moves each row to the right, in whole pixels as its warp
+    rounds them: read off a sheared column."""
+    moved = _sheared(np.ones((height, 1), np.uint8), shear)
+    return moved.argmax(axis=1)
 
 
 def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
@@ -319,7 +333,7 @@ def _binarise(crop: np.ndarray, offset: int = 10, stretch: bool = False,
     if strip_end_px:
         blank[:, : strip_edge(grey, strip_end_px)] = True
     if blank.any() and not blank.all():
-        grey[blank] = np.uint8(np.percentile(grey[~blank], 90))
+        grey[blank] = np.uint8(percentile(grey[~blank], 90))
     # The ink offset is in grey levels: a dim, low-contrast plate (blur, haze, a blue-lit
     # car) may be stretched to the full range first, so its thin strokes are not lost.
     low, high = np.percentile(grey, (2, 98)) if stretch else (0, 255)

@@ -57,13 +57,14 @@ def _bar(glyph: np.ndarray) -> str:
     """``"bar"`` if the glyph's left edge juts out at mid-height, as Đ's crossbar does
     and D's straight stem does not."""
     height, width = glyph.shape
-    ink = glyph > 0
     if height < 12 or width < 6:
         return ""
+    ink = glyph > 0
+    first_ink, inked = ink.argmax(axis=1), ink.any(axis=1)
+
     def lefts(rows: slice) -> np.ndarray:
         """The leftmost ink column of each inked row in ``rows``, in order."""
-        band = ink[rows]
-        firsts = np.sort(band.argmax(axis=1)[band.any(axis=1)])
+        firsts = np.sort(first_ink[rows][inked[rows]])
         return firsts if firsts.size else np.array([width])
 
     # The bar is a few rows thick: the second-leftmost row of the middle band, so one
@@ -141,11 +142,13 @@ def fused_mark(glyph: np.ndarray) -> str:
     if last <= first:
         return ""
     # Per candidate row r: the widest row above it, and the widest of the reach rows below
-    # (the rows are few, but a loop of slices costs a tenth of a millisecond per glyph).
+    # (a loop over rows would cost a tenth of a millisecond per glyph).
     candidates = np.arange(first, last)
     above = np.maximum.accumulate(rows)[candidates - 1]
-    below = np.lib.stride_tricks.sliding_window_view(
-        np.pad(rows, (0, reach)), reach)[candidates + 1].max(axis=1)
+    padded = np.concatenate((rows, np.zeros(reach, rows.dtype)))
+    below = padded[first + 1:last + 1]
+    for step in range(2, reach + 1):
+        below = np.maximum(below, padded[first + step:last + step])
     neck = rows[candidates]
     necks = candidates[(neck > 0) & (neck <= 0.7 * above) & (below >= 1.6 * neck)]
     for r in necks:

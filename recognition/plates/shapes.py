@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from recognition.errors import ModelUnavailable
+from recognition.plates.background import percentile
 from recognition.plates.font import SIMILAR_FONT_FILES, glyph_mask, prop_font_file
 from recognition.plates.format import PLATE_CHARACTERS, Choices
 from recognition.plates.glyphs import WORK_CHAR_PX, CharacterLine
@@ -127,23 +128,13 @@ def graded(shade: np.ndarray, ink: np.ndarray, box: Box) -> np.ndarray:
     inked = ink[box.top:box.bottom, box.left:box.right] > 0
     if not inked.any():
         return np.zeros(patch.shape, np.uint8)
-    full = _percentile(patch[inked], _FULL_INK_PERCENTILE)
-    blank = _percentile(patch[~inked], _BLANK_PERCENTILE) if not inked.all() else 0.0
+    full = percentile(patch[inked], _FULL_INK_PERCENTILE)
+    blank = percentile(patch[~inked], _BLANK_PERCENTILE) if not inked.all() else 0.0
     patch -= blank
     patch *= 255.0 / max(float(full - blank), 1.0)
     glyph = np.clip(patch, 0, 255).astype(np.uint8)
     patch.fill(0)
     return glyph
-
-
-def _percentile(values: np.ndarray, q: float) -> float:
-    """``np.percentile(values, q)`` (linear interpolation) by partial sorting: a tenth of its
-    time on a glyph's few hundred pixels, and the shape reader takes two per glyph."""
-    rank = (values.size - 1) * q / 100.0
-    low = int(rank)
-    high = min(low + 1, values.size - 1)
-    ordered = np.partition(values, (low, high))
-    return float(ordered[low]) + (float(ordered[high]) - float(ordered[low])) * (rank - low)
 
 
 def describe(glyphs: np.ndarray) -> np.ndarray:
