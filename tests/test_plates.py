@@ -429,3 +429,32 @@ def test_narrow_letters_side_by_side_are_one_group():
     assert cells(2, 3, 2, narrow=(1, 5, 6)).groups == (2, 3, 2)
     assert cells(2, 4, 2, narrow=(2, 3)).groups == (2, 4, 2)
     assert cells(2, 3, 2).groups == (2, 3, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_the_quick_percentile_is_numpys(dtype):
+    from recognition.plates.background import percentile
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 7, 640, 9_999):
+        values = (rng.random(size) * 255).astype(dtype)
+        for q in (2, 10, 50, 85, 90, 97, 98):
+            # uint8 exactly (its value is cast back to a grey level); numpy computes a
+            # float32 array's percentile in float32.
+            assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)),
+                                                          rel=0 if dtype == np.uint8 else 1e-6)
+
+
+@pytest.mark.parametrize("shear", [-0.3, -0.15, 0.2, 0.35])
+def test_a_line_of_leaning_characters_is_stood_upright(shear):
+    # The line's lean is scored from where each inked pixel lands, not by shearing the
+    # picture: it must find the lean the picture was given and undo it.
+    from recognition.plates.glyphs import character_line
+    plate = plate_bgr("KG 451-NM", width_px=400)
+    height, width = plate.shape[:2]
+    pad = int(abs(shear) * height) + 2
+    matrix = np.float32([[1, shear, pad - shear * height / 2], [0, 1, 0]])
+    leaning = cv2.warpAffine(plate, matrix, (width + 2 * pad, height),
+                             borderMode=cv2.BORDER_REPLICATE)
+    line = character_line(cv2.resize(leaning, None, fx=64 / height, fy=64 / height))
+    assert line.groups == (2, 3, 2)
+    assert line.shear == pytest.approx(shear, abs=0.05)
