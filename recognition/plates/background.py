@@ -70,7 +70,7 @@ def strip_edge(grey: np.ndarray, column: int) -> int:
     longer its dark, smeared edge: columns dark over most of the middle rows, as no
     character's are (a letter next to the strip has white between its strokes there)."""
     height, width = grey.shape
-    dark = grey[height // 4: 3 * height // 4] < 0.7 * np.percentile(grey, 90)
+    dark = grey[height // 4: 3 * height // 4] < 0.7 * percentile(grey.ravel(), 90)
     limit = min(width, column + round(0.25 * height))
     while column < limit and dark[:, column].mean() > 0.6:
         column += 1

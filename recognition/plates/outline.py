@@ -18,6 +18,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from recognition.plates.background import percentile
+
 #: Width over height of a plate's light field: 520 × 113 mm less the blue strip (42 mm) and
 #: the border (3.2 mm each side), with the margin :func:`plate_outline` adds around it.
 #: Straightened fields get this shape, whatever their foreshortened shape in the frame.
@@ -90,7 +92,7 @@ def _field(search: np.ndarray, text: np.ndarray) -> np.ndarray | None:
         return None
     # The field's light is what lies between the characters: the band's light pixels. The
     # threshold sits between the band's ink and its field, so a dim plate works as a bright one.
-    ink, field = np.percentile(band, 10), np.percentile(band, 85)
+    ink, field = percentile(band.ravel(), 10), percentile(band.ravel(), 85)
     if field - ink < 25:
         grey.fill(0)
         return None
