@@ -125,3 +125,18 @@ def test_cli_simulates_conditions_and_frames_without_plates():
 def test_cli_names_an_unknown_condition_in_one_sentence():
     assert_one_clear_line(oko("eval", "plates", "--simulate", "3", "--condition", "sideways"),
                           "sideways")
+
+
+def test_cli_warns_when_a_held_out_typeface_is_missing(monkeypatch, capsys):
+    # The unseen faces are drawn from those installed, so a missing one changes the whole
+    # simulated set of a seed: its figures are then not the README's.
+    from device.cli import main
+    from recognition.plates import font
+    missing = "/usr/share/fonts/truetype/nowhere/NotInstalled-Bold.ttf"
+    monkeypatch.setattr(font, "HELD_OUT_FONT_FILES", (*font.HELD_OUT_FONT_FILES, missing))
+    assert main(["eval", "plates", "--simulate", "1", "--condition", "unseen typeface"]) == 0
+    warning = capsys.readouterr().err
+    assert missing in warning and "scripts/setup.sh --test" in warning
+    monkeypatch.undo()
+    assert main(["eval", "plates", "--simulate", "1", "--condition", "close"]) == 0
+    assert "held-out" not in capsys.readouterr().err

@@ -202,6 +202,7 @@ def eval_plates_command(args: argparse.Namespace) -> int:
         CONDITIONS, condition_set, empty_set, evaluate_empty, evaluate_plates, format_scores,
         scores_json,
     )
+    from recognition.plates.font import HELD_OUT_FONT_FILES, held_out_font_files
 
     if (args.folder is None) == (args.simulate is None):
         raise ConfigError("Give either a folder with labels.csv or --simulate N.")
@@ -219,6 +220,13 @@ def eval_plates_command(args: argparse.Namespace) -> int:
             data = condition_set(args.simulate, seed=args.seed, conditions=conditions)
         except ValueError as exc:
             raise ConfigError(f"Cannot simulate: {exc}.") from None
+        missing = sorted(set(HELD_OUT_FONT_FILES) - set(held_out_font_files()))
+        if "unseen typeface" in conditions and missing:
+            # The simulator draws its unseen faces from those installed, which changes the
+            # whole set (and its figures) for a seed, not only that condition.
+            print(f"oko: {len(missing)} of {len(HELD_OUT_FONT_FILES)} held-out typefaces are "
+                  f"not installed ({', '.join(missing)}): these figures are not comparable "
+                  "with the README's; scripts/setup.sh --test installs them.", file=sys.stderr)
     scores = evaluate_plates(data, method=args.method)
     # With --simulate, also the cost of the frames the camera mostly sees: no plate at all.
     empty = (evaluate_empty(empty_set(max(20, args.simulate // 3), seed=args.seed),
