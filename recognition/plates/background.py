@@ -10,8 +10,8 @@ import numpy as np
 
 def percentile(values: np.ndarray, q: float) -> float:
     """``np.percentile(values, q)`` (linear interpolation, the same arithmetic) of a 1-D
-    array, by partial sorting: a tenth of its time on a few thousand pixels, which counts in
-    searches run a dozen times per frame."""
+    array, by counting grey levels (uint8) or partial sorting: a fifth to a tenth of its time
+    on a few thousand pixels, which counts in searches run a dozen times per frame."""
     rank = (values.size - 1) * (q / 100.0)
     low = int(rank)
     high = min(low + 1, values.size - 1)

@@ -290,6 +290,8 @@ def _lean(glyphs: np.ndarray) -> float:
     best = max(np.linspace(-0.5, 0.5, 11), key=score)
     best = max((best - 0.05, best, best + 0.05), key=score)
     best = round(float(np.clip(best, -0.5, 0.5)), 3)
+    for where in (rows, columns, weights):
+        where.fill(0)  # where the plate's ink is: a picture of its characters
     return 0.0 if abs(best) < 0.04 else best
 
 
@@ -301,8 +303,9 @@ def _shear_pad(shear: float, height: int) -> int:
 def _row_shifts(shear: float, height: int) -> np.ndarray:
     """How far :func:`_sheared` moves each row to the right, in whole pixels as its warp
     rounds them: read off a sheared column."""
-    moved = _sheared(np.ones((height, 1), np.uint8), shear)
-    return moved.argmax(axis=1)
+    shifts = _sheared(np.ones((height, 1), np.uint8), shear).argmax(axis=1)
+    shifts.setflags(write=False)  # shared by every line of this height
+    return shifts
 
 
 def _sheared(image: np.ndarray, shear: float) -> np.ndarray:
